@@ -1,0 +1,25 @@
+# Two commands set everything up on a fresh machine: `make serve` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= archive.db
+
+.PHONY: install serve test import
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Importing is idempotent: unchanged files are skipped, changed ones replaced.
+import: install
+	$(BIN)/archive import seeds --db $(DB)
+
+serve: import
+	$(BIN)/archive serve --db $(DB)
+
+test: install
+	$(BIN)/python -m pytest

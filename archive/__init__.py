@@ -1,0 +1,1 @@
+"""A searchable, trustworthy archive of news articles, built on SQLite and Datasette."""

@@ -1,0 +1,193 @@
+"""Stage 1: strip web boilerplate from an article's lines, recording every removal.
+
+The rules are data (``rules.yml``); this module only compiles and applies them.
+One structural rule lives in code because it compares lines with each other
+rather than with a pattern: ``duplicate-title``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import yaml
+
+DEFAULT_RULES = Path(__file__).with_name("rules.yml")
+
+# Private-use characters that wrap highlighted terms in search snippets. They are
+# removed from input text so a snippet's markers can never come from an article.
+MARK_OPEN = "\ue000"
+MARK_CLOSE = "\ue001"
+
+DUPLICATE_TITLE = "duplicate-title"
+# How many of the first kept lines may repeat the title.
+TITLE_REPEAT_WINDOW = 6
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\ufeff\ue000\ue001]")
+_SPACE = re.compile(r"\s+")
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+
+
+class RulesError(ValueError):
+    """A rules file that cannot be used; the message names the file and rule."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    description: str
+    regex: re.Pattern[str]
+    max_length: int | None = None
+    metadata: bool = False
+
+    def match(self, line: str) -> re.Match[str] | None:
+        if self.max_length is not None and len(line) > self.max_length:
+            return None
+        return self.regex.search(line)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    agencies: tuple[str, ...]
+    # Hash of the rule files' text: an article cleaned by other rules is re-imported.
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class Removed:
+    line_number: int
+    text: str
+    reason: str
+    metadata: bool = False
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int
+    text: str  # "" for a blank line: blank lines separate paragraphs
+
+
+@dataclass
+class Cleaned:
+    lines: list[Line]
+    removed: list[Removed]
+
+    @property
+    def content(self) -> list[Line]:
+        return [line for line in self.lines if line.text]
+
+
+def _alternation(words: Iterable[str]) -> str:
+    # Longest first, so "Related news" wins over "Related".
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _compile(raw: dict, agencies: Sequence[str], origin: str) -> Rule:
+    name = raw.get("name")
+    if not name or not isinstance(name, str):
+        raise RulesError(f"{origin}: every rule needs a name")
+    pattern = raw.get("pattern")
+    if not pattern:
+        raise RulesError(f"{origin}: rule {name!r} has no pattern")
+    pattern = pattern.replace("{agencies}", _alternation(agencies))
+    if "{words}" in pattern:
+        if not raw.get("words"):
+            raise RulesError(f"{origin}: rule {name!r} uses {{words}} but lists none")
+        pattern = pattern.replace("{words}", _alternation(str(w) for w in raw["words"]))
+    flags = 0 if raw.get("case_sensitive") else re.IGNORECASE
+    try:
+        regex = re.compile(pattern, flags)
+    except re.error as e:
+        raise RulesError(f"{origin}: rule {name!r} has a bad pattern: {e}") from e
+    return Rule(
+        name=name,
+        description=" ".join(str(raw.get("description", "")).split()),
+        regex=regex,
+        max_length=raw.get("max_length"),
+        metadata=bool(raw.get("metadata", False)),
+    )
+
+
+def load_rules(extra: Sequence[Path] = ()) -> RuleSet:
+    """The built-in rules followed by the rules of each extra file, in order."""
+    digest = hashlib.sha256()
+    rules: list[Rule] = []
+    agencies: list[str] = []
+    for path in (DEFAULT_RULES, *extra):
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+            data = yaml.safe_load(text) or {}
+        except (OSError, yaml.YAMLError) as e:
+            raise RulesError(f"{path}: cannot read rules: {e}") from e
+        if not isinstance(data, dict):
+            raise RulesError(f"{path}: expected a mapping with a 'rules' list")
+        digest.update(text.encode("utf-8"))
+        agencies.extend(str(a) for a in data.get("agencies") or [])
+        for raw in data.get("rules") or []:
+            rules.append(_compile(raw, agencies, str(path)))
+    names = [r.name for r in rules]
+    if DUPLICATE_TITLE in names:
+        raise RulesError(f"{DUPLICATE_TITLE!r} is the name of a built-in rule")
+    return RuleSet(tuple(rules), tuple(dict.fromkeys(agencies)), digest.hexdigest())
+
+
+def normalize_text(text: str) -> str:
+    """Unify newlines, drop control and zero-width characters, compose accents."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", _CONTROL.sub("", text))
+
+
+def normalize_line(line: str) -> str:
+    return _SPACE.sub(" ", line).strip()
+
+
+def fold(line: str) -> str:
+    """A comparison key: case, quote marks, spacing and end punctuation ignored."""
+    key = unicodedata.normalize("NFKC", line).translate(_QUOTES).casefold()
+    return normalize_line(key).rstrip(" .:;,!")
+
+
+def clean(text: str, ruleset: RuleSet) -> Cleaned:
+    """Split text into kept and removed lines; line numbers are 1-based."""
+    lines: list[Line] = []
+    removed: list[Removed] = []
+    for number, raw in enumerate(normalize_text(text).split("\n"), start=1):
+        line = normalize_line(raw)
+        if not line:
+            lines.append(Line(number, ""))
+            continue
+        for rule in ruleset.rules:
+            m = rule.match(line)
+            if m:
+                fields = {k: v.strip() for k, v in m.groupdict().items() if v}
+                removed.append(Removed(number, line, rule.name, rule.metadata, fields))
+                break
+        else:
+            lines.append(Line(number, line))
+    return _drop_repeated_title(Cleaned(lines, removed))
+
+
+def _drop_repeated_title(cleaned: Cleaned) -> Cleaned:
+    """Templates often print the headline twice, with other quote marks."""
+    content = cleaned.content
+    if not content:
+        return cleaned
+    title_key = fold(content[0].text)
+    repeats = {
+        line.number
+        for line in content[1:TITLE_REPEAT_WINDOW]
+        if fold(line.text) == title_key
+    }
+    if not repeats:
+        return cleaned
+    removed = cleaned.removed + [
+        Removed(line.number, line.text, DUPLICATE_TITLE) for line in content if line.number in repeats
+    ]
+    removed.sort(key=lambda r: r.line_number)
+    return Cleaned([line for line in cleaned.lines if line.number not in repeats], removed)

@@ -1,0 +1,132 @@
+"""The command line: parses arguments, calls the pipeline, reports."""
+
+import json
+import sqlite3
+import sys
+from pathlib import Path
+
+import click
+
+from . import ingest, store
+from .clean import RulesError, clean, load_rules
+from .parse import parse
+from .read import Rejected, decode
+
+# A progress bar is drawn for runs of at least this many files, on a terminal.
+PROGRESS_MIN_FILES = 20
+
+DB_OPTION = click.option(
+    "--db", "db_path", default="archive.db", show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path), help="The archive's SQLite file.",
+)
+RULES_OPTION = click.option(
+    "--rules", "rules_files", multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A YAML file of extra cleaning rules, applied after the built-in ones (repeatable).",
+)
+
+
+def _rules(rules_files):
+    try:
+        return load_rules(rules_files)
+    except RulesError as e:
+        raise click.UsageError(str(e))
+
+
+@click.group()
+@click.version_option(package_name="news-archive")
+def cli():
+    """Turn a folder of plain-text news articles into a searchable SQLite archive."""
+
+
+@cli.command(name="import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@DB_OPTION
+@RULES_OPTION
+def import_(paths, db_path, rules_files):
+    """Import articles from PATHS: files, or folders searched for *.txt.
+
+    Exits 0 when every file was imported, 1 when some file was rejected (the
+    others are imported all the same), 2 on a usage error.
+    """
+    ruleset = _rules(rules_files)
+    files = ingest.find_files(paths)
+    try:
+        db = store.open_db(db_path)
+    except sqlite3.Error as e:
+        raise click.ClickException(f"{db_path}: cannot open the archive: {e}")
+
+    hidden = not sys.stderr.isatty() or len(files) < PROGRESS_MIN_FILES
+    with click.progressbar(length=len(files), label="Importing", file=sys.stderr, hidden=hidden) as bar:
+
+        def on_file(path, outcome):
+            if isinstance(outcome, Rejected):
+                click.echo(f"error: {path}: {outcome}", err=True)
+            bar.update(1)
+
+        try:
+            summary = ingest.import_files(db, files, ruleset, on_file=on_file)
+        except sqlite3.Error as e:
+            raise click.ClickException(f"{db_path}: {e}")
+    click.echo(f"{summary} ({db_path})")
+    sys.exit(1 if summary.rejected else 0)
+
+
+@cli.command(name="clean")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@RULES_OPTION
+def clean_(file, as_json, rules_files):
+    """Show what the importer would store for FILE, without a database."""
+    ruleset = _rules(rules_files)
+    try:
+        article = parse(clean(decode(file.read_bytes()).text, ruleset), ruleset)
+    except Rejected as e:
+        raise click.ClickException(f"{file}: {e}")
+    if as_json:
+        data = {
+            "title": article.title,
+            "published": article.published,
+            "source": article.source,
+            "paragraphs": article.paragraphs,
+            "removed": [
+                {"line_number": r.line_number, "text": r.text, "reason": r.reason} for r in article.removed
+            ],
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"Title:     {article.title}")
+    click.echo(f"Published: {article.published or '-'}")
+    click.echo(f"Source:    {article.source or '-'}")
+    click.echo("")
+    for position, text in enumerate(article.paragraphs, start=1):
+        click.echo(f"[{position}] {text}\n")
+    click.echo(f"Removed {len(article.removed)} lines:")
+    for r in article.removed:
+        click.echo(f"  line {r.line_number:>4}  {r.reason:<18} {r.text}")
+
+
+@cli.command()
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; 0.0.0.0 exposes the site.")
+@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--metadata", "metadata_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Datasette metadata with the canned queries [default: the project's metadata.yml].")
+def serve(db_path, host, port, metadata_path):
+    """Serve the archive with Datasette, read-only; the database is 'archive' in URLs."""
+    import asyncio
+
+    import uvicorn
+
+    from .serve import METADATA, make_datasette
+
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path}: no such archive; run 'archive import' first")
+    ds = make_datasette(db_path, metadata_path or METADATA)
+    asyncio.run(ds.invoke_startup())
+    click.echo(f"Serving {db_path} on http://{host}:{port}/archive", err=True)
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning")
+
+
+def main():
+    cli(prog_name="archive")

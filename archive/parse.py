@@ -1,0 +1,224 @@
+"""Stage 2: find an article's title, date, source and paragraphs in its clean lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Sequence
+
+from dateutil import parser as dateparser
+
+from .clean import Cleaned, Line, Removed, RuleSet
+
+# A title line is short and does not end like a sentence of body text.
+TITLE_MAX_CHARS = 200
+TITLE_MAX_WORDS = 30
+# A derived title is cut at a word boundary below this length.
+DERIVED_TITLE_CHARS = 100
+# A line that stops mid-sentence at this length or more was hard-wrapped.
+WRAP_MIN_CHARS = 50
+# A paragraph longer than this is a wall of text, split into passages.
+WALL_CHARS = 1200
+# Passages of a split wall aim for this size, sentence by sentence.
+PASSAGE_CHARS = 600
+PASSAGE_MAX_SENTENCES = 5
+
+_SENTENCE_END = tuple(".!?…:;\"'”’»)]")
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_DATES = [
+    re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b"),
+    re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{4}\b"),
+    re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}\b", re.IGNORECASE),
+    re.compile(rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b", re.IGNORECASE),
+]
+
+
+@dataclass
+class Article:
+    title: str
+    published: str | None
+    source: str | None
+    paragraphs: list[str]
+    removed: list[Removed]
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(p.split()) for p in self.paragraphs)
+
+
+def parse(cleaned: Cleaned, ruleset: RuleSet) -> Article:
+    content = cleaned.content
+    lines = cleaned.lines
+    if content and len(content) > 1 and looks_like_title(content[0].text):
+        title = content[0].text
+        lines = [line for line in lines if line.number != content[0].number]
+        derived = False
+    else:
+        title = ""
+        derived = True
+    paragraphs = [p for block in _blocks(lines) for p in split_wall(block)]
+    if derived and paragraphs:
+        title = derive_title(paragraphs[0])
+    metadata = [r for r in cleaned.removed if r.metadata]
+    return Article(
+        title=title,
+        published=find_published(metadata),
+        source=find_source(metadata, paragraphs, ruleset.agencies),
+        paragraphs=paragraphs,
+        removed=cleaned.removed,
+    )
+
+
+def looks_like_title(text: str) -> bool:
+    return (
+        len(text) <= TITLE_MAX_CHARS
+        and len(text.split()) <= TITLE_MAX_WORDS
+        and not text.endswith((".", ",", ";", ":"))
+    ) or text.endswith("...")
+
+
+def derive_title(paragraph: str) -> str:
+    """A headline for an article without one: its first sentence, shortened."""
+    first = sentences(paragraph)[0].strip()
+    if len(first) <= DERIVED_TITLE_CHARS:
+        return first.rstrip(".")
+    cut = first[: DERIVED_TITLE_CHARS + 1].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-–—") + "…"
+
+
+def _blocks(lines: Sequence[Line]) -> list[str]:
+    """Paragraphs from blank-line or one-line-per-paragraph layouts alike.
+
+    A line joins the next one only when it was hard-wrapped: it stops without
+    closing a sentence, and it is as long as wrapped lines are or the next line
+    carries on in lower case. Short lines (scores, venues, list items) stay apart.
+    """
+    blocks: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        if not line.text:
+            if current:
+                blocks.append(" ".join(current))
+                current = []
+            continue
+        if current and not _continues(current[-1], line.text):
+            blocks.append(" ".join(current))
+            current = []
+        current.append(line.text)
+    if current:
+        blocks.append(" ".join(current))
+    return blocks
+
+
+def _continues(previous: str, line: str) -> bool:
+    if previous.endswith(_SENTENCE_END):
+        return False
+    return len(previous) >= WRAP_MIN_CHARS or line[0].islower()
+
+
+def split_wall(paragraph: str) -> list[str]:
+    """A wall of text becomes passages of a few sentences each."""
+    if len(paragraph) <= WALL_CHARS:
+        return [paragraph]
+    passages: list[str] = []
+    first = last = None
+    count = 0
+    for start, end in sentence_spans(paragraph):
+        if first is not None and (end - first > PASSAGE_CHARS or count == PASSAGE_MAX_SENTENCES):
+            passages.append(paragraph[first:last])
+            first, count = None, 0
+        if first is None:
+            first = start
+        last = end
+        count += 1
+    if first is not None:
+        passages.append(paragraph[first:last])
+    return passages
+
+
+@lru_cache(maxsize=1)
+def _sentencizer():
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.max_length = 10_000_000
+    return nlp
+
+
+# Opening quotes and brackets that the sentencizer leaves at the end of the
+# sentence before the one they open.
+_OPENERS = re.compile(r"\s([“‘«„\"'(\[{]+)$")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence boundaries that respect abbreviations (Mr., U.S.) and quotes,
+    as offsets into ``text``: a passage is always a slice of what was written."""
+    bounds = [0]
+    for span in list(_sentencizer()(text).sents)[1:]:
+        start = span.start_char
+        m = _OPENERS.search(text[bounds[-1] : start].rstrip())
+        if m:
+            start = bounds[-1] + m.start(1)
+        # A boundary needs white space before it: "One.Tel" is one name.
+        if start > bounds[-1] and text[start - 1].isspace():
+            bounds.append(start)
+    bounds.append(len(text))
+    spans = []
+    for a, b in zip(bounds, bounds[1:]):
+        piece = text[a:b]
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece.rstrip())
+        if trail > lead:
+            spans.append((a + lead, a + trail))
+    return spans or [(0, len(text))]
+
+
+def sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in sentence_spans(text)]
+
+
+def find_published(metadata: Sequence[Removed]) -> str | None:
+    """The first complete date in the page's metadata lines; never a guess."""
+    for removed in metadata:
+        for pattern in _DATES:
+            for m in pattern.finditer(removed.text):
+                date = _parse_date(m.group(0))
+                if date:
+                    return date.isoformat()
+    return None
+
+
+def _parse_date(text: str) -> dt.date | None:
+    try:
+        value = dateparser.parse(text, default=dt.datetime(1, 1, 1)).date()
+    except (ValueError, OverflowError):
+        return None
+    if not 1900 <= value.year <= 2100:
+        return None
+    return value
+
+
+def find_source(metadata: Sequence[Removed], paragraphs: Sequence[str], agencies: Sequence[str]) -> str | None:
+    """A source line in the metadata, or an agency in the story's dateline."""
+    for removed in metadata:
+        if removed.fields.get("source"):
+            return removed.fields["source"]
+    if paragraphs and agencies:
+        m = _dateline(tuple(agencies)).match(paragraphs[0])
+        if m:
+            return m.group("agency")
+    return None
+
+
+@lru_cache(maxsize=8)
+def _dateline(agencies: tuple[str, ...]) -> re.Pattern[str]:
+    """A wire story's opening: "DAMASCUS, Syria (Reuters) - ..." or "BEIRUT (AP) — ..."."""
+    names = "|".join(re.escape(a) for a in sorted(agencies, key=len, reverse=True))
+    return re.compile(rf"^[A-Z][A-Z .'-]{{1,40}}(?:,\s[A-Z][\w .'-]{{1,40}})?\s\((?P<agency>{names})\)\s?[-–—]")

@@ -1,0 +1,193 @@
+"""Stage 4: the SQLite archive. The schema and full-text setup are declared here, once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Iterator
+
+import sqlite_utils
+
+from .parse import Article
+
+# Porter stemming over unicode61 with diacritics removed: "kill" finds "killed",
+# "Erdogan" finds "Erdoğan".
+TOKENIZE = "porter unicode61 remove_diacritics 2"
+
+TABLES: dict[str, dict] = {
+    "articles": {
+        "columns": {
+            "id": str,
+            "title": str,
+            "published": str,
+            "source": str,
+            "path": str,
+            "sha256": str,
+            "encoding": str,
+            "word_count": int,
+            "body": str,
+            "imported_at": str,
+            "pipeline": str,
+        },
+        "pk": "id",
+        "not_null": {"title", "path", "sha256", "word_count", "body", "imported_at", "pipeline"},
+        "indexes": [["path"], ["published"], ["source"]],
+    },
+    "paragraphs": {
+        "columns": {"id": int, "article_id": str, "position": int, "text": str},
+        "pk": "id",
+        "not_null": {"article_id", "position", "text"},
+        "foreign_keys": [("article_id", "articles", "id")],
+        "indexes": [["article_id", "position"]],
+        "unique_indexes": [["article_id", "position"]],
+    },
+    "removed_lines": {
+        "columns": {"article_id": str, "line_number": int, "text": str, "reason": str},
+        "pk": ("article_id", "line_number"),
+        "not_null": {"text", "reason"},
+        "foreign_keys": [("article_id", "articles", "id")],
+        "indexes": [["reason"]],
+    },
+    "import_errors": {
+        "columns": {"path": str, "reason": str, "at": str},
+        "pk": "path",
+        "not_null": {"reason", "at"},
+    },
+}
+
+# Each FTS5 table indexes these columns of its content table, kept in sync by triggers.
+FTS: dict[str, list[str]] = {
+    "articles": ["title", "body"],
+    "paragraphs": ["text"],
+}
+
+
+class Status(str, Enum):
+    IMPORTED = "imported"
+    UNCHANGED = "unchanged"
+    UPDATED = "updated"
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article ready to store: what the file said, and where it came from."""
+
+    id: str
+    path: str
+    sha256: str
+    encoding: str
+    pipeline: str
+    article: Article
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """A connection in autocommit mode: the importer draws its own transactions."""
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+    db = sqlite_utils.Database(conn)
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Bring any database file up to the schema; safe to run again and again."""
+    if db.journal_mode != "wal" and db.conn.execute("PRAGMA database_list").fetchone()[2]:
+        db.enable_wal()
+    db.conn.execute("PRAGMA foreign_keys = ON")
+    for name, spec in TABLES.items():
+        table = db.table(name)
+        if not table.exists():
+            table.create(
+                spec["columns"],
+                pk=spec["pk"],
+                not_null=spec.get("not_null"),
+                foreign_keys=spec.get("foreign_keys"),
+            )
+        unique = spec.get("unique_indexes", [])
+        for columns in spec.get("indexes", []):
+            table.create_index(columns, unique=columns in unique, if_not_exists=True)
+    for name, columns in FTS.items():
+        if not db.table(f"{name}_fts").exists():
+            db.table(name).enable_fts(columns, fts_version="FTS5", tokenize=TOKENIZE, create_triggers=True)
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """One write transaction; taken at once, so a second importer waits its turn."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+
+
+@contextmanager
+def savepoint(db: sqlite_utils.Database) -> Iterator[None]:
+    """An article lands whole or not at all, inside the batch's transaction."""
+    db.conn.execute("SAVEPOINT article")
+    try:
+        yield
+    except BaseException:
+        db.conn.execute("ROLLBACK TO article")
+        db.conn.execute("RELEASE article")
+        raise
+    db.conn.execute("RELEASE article")
+
+
+def save(db: sqlite_utils.Database, doc: Document) -> Status:
+    """Store a document, replacing what an earlier version of its file left."""
+    conn = db.conn
+    stored = conn.execute("SELECT pipeline FROM articles WHERE id = ?", [doc.id]).fetchone()
+    if stored and stored[0] == doc.pipeline:
+        return Status.UNCHANGED
+    with savepoint(db):
+        previous = [row[0] for row in conn.execute("SELECT id FROM articles WHERE path = ?", [doc.path])]
+        if stored:
+            previous.append(doc.id)
+        for article_id in previous:
+            delete(db, article_id)
+        _insert(db, doc)
+        conn.execute("DELETE FROM import_errors WHERE path = ?", [doc.path])
+    return Status.UPDATED if previous else Status.IMPORTED
+
+
+def _insert(db: sqlite_utils.Database, doc: Document) -> None:
+    article = doc.article
+    db.conn.execute(
+        "INSERT INTO articles (id, title, published, source, path, sha256, encoding, word_count,"
+        " body, imported_at, pipeline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            doc.id, article.title, article.published, article.source, doc.path, doc.sha256,
+            doc.encoding, article.word_count, article.body, now(), doc.pipeline,
+        ],
+    )
+    db.conn.executemany(
+        "INSERT INTO paragraphs (article_id, position, text) VALUES (?, ?, ?)",
+        [(doc.id, position, text) for position, text in enumerate(article.paragraphs, start=1)],
+    )
+    db.conn.executemany(
+        "INSERT INTO removed_lines (article_id, line_number, text, reason) VALUES (?, ?, ?, ?)",
+        [(doc.id, r.line_number, r.text, r.reason) for r in article.removed],
+    )
+
+
+def delete(db: sqlite_utils.Database, article_id: str) -> None:
+    """Remove an article and every row that hangs off it; triggers update the indexes."""
+    for table in ("removed_lines", "paragraphs"):
+        db.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
+    db.conn.execute("DELETE FROM articles WHERE id = ?", [article_id])
+
+
+def record_error(db: sqlite_utils.Database, path: str, reason: str) -> None:
+    db.conn.execute(
+        "INSERT OR REPLACE INTO import_errors (path, reason, at) VALUES (?, ?, ?)", [path, reason, now()]
+    )

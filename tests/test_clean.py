@@ -1,0 +1,145 @@
+"""Cleaning: golden output for every seed, and rules that generalise past them."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from archive.cli import cli
+from archive.clean import RulesError, clean, load_rules
+from archive.parse import parse
+
+from .conftest import golden, seed_files
+
+
+def cleaned(text, ruleset):
+    return parse(clean(text, ruleset), ruleset)
+
+
+@pytest.mark.parametrize("seed", seed_files(), ids=lambda p: p.stem)
+def test_seed_matches_golden(seed):
+    result = CliRunner().invoke(cli, ["clean", "--json", str(seed)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == golden(seed)
+
+
+@pytest.mark.parametrize("seed", seed_files(), ids=lambda p: p.stem)
+def test_every_seed_line_is_kept_or_explained(seed, ruleset):
+    article = cleaned(seed.read_text(encoding="utf-8"), ruleset)
+    body = " ".join(" ".join(p.split()) for p in article.paragraphs)
+    removed = {r.line_number for r in article.removed}
+    for number, line in enumerate(seed.read_text(encoding="utf-8").splitlines(), start=1):
+        line = " ".join(line.split())
+        if line and number not in removed:
+            assert line == article.title or line in body, (number, line)
+
+
+def test_golden_removals_name_their_rules():
+    reasons = {r["reason"] for seed in seed_files() for r in golden(seed)["removed"]}
+    assert reasons == {
+        "donation-bar", "duplicate-title", "photo-caption", "support-appeal",
+        "toolbar", "promo-link", "bullet-metadata", "image-placeholder", "share-label",
+    }
+
+
+ARTICLE = "A headline about a market\n\nThe first paragraph of the story. It has two sentences.\n\nThe second paragraph.\n"
+
+
+@pytest.mark.parametrize(
+    "line, reason",
+    [
+        ("10 €", "donation-bar"),
+        ("$ 1,250", "donation-bar"),
+        ("300 USD", "donation-bar"),
+        ("Please support our journalism", "support-appeal"),
+        ("Like this article? Become a member", "support-appeal"),
+        ("Read more: Oil prices fall again", "promo-link"),
+        ("Related: Talks stall in Geneva", "promo-link"),
+        ("Share Tweet Email", "toolbar"),
+        ("Print | Comments", "toolbar"),
+        ("Partager :", "share-label"),
+        ("Поделиться", "share-label"),
+        ("Share this article:", "share-label"),
+        ("• 12 September 2018", "bullet-metadata"),
+        ("· 1,204 views", "bullet-metadata"),
+        ("featured-image", "image-placeholder"),
+        ("Smoke rises over the city after an air strike. (Reuters)", "photo-caption"),
+        ("Civilians flee the fighting (Photo: AFP)", "photo-caption"),
+        ("A convoy on the highway (AP Photo/Ghaith Alsayed)", "photo-caption"),
+        ("Photo: Getty Images", "photo-credit"),
+        ("Published on 10 August 2018", "published-line"),
+    ],
+)
+def test_rule_patterns_not_strings(line, reason, ruleset):
+    text = ARTICLE.replace("\n\nThe second", f"\n\n{line}\n\nThe second")
+    article = cleaned(text, ruleset)
+    assert [(r.text, r.reason) for r in article.removed] == [(line, reason)]
+    assert article.paragraphs == ["The first paragraph of the story. It has two sentences.", "The second paragraph."]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "27,595",  # an attendance figure
+        "Phil Fear (WRU)",  # a referee and his union
+        "Share boost for feud-hit Reliance",
+        "did",
+        "- Increased spending on health to 102.8bn rupees ($2.35bn)",
+        "The firm said it would consider helping the union with its pension scheme, which is in deficit.",
+        "Sales rose to $1.6bn (£850m) in the year to March.",
+        "Reuters adds:",
+    ],
+)
+def test_article_lines_that_look_like_boilerplate_are_kept(line, ruleset):
+    text = ARTICLE.replace("\n\nThe second", f"\n\n{line}\n\nThe second")
+    article = cleaned(text, ruleset)
+    assert article.removed == []
+    assert line in article.paragraphs
+
+
+def test_title_repeated_with_other_quotes_is_removed(ruleset):
+    text = "Talks on Syria’s north\n\nTalks on Syria's north\n\nDiplomats met on Monday. They agreed nothing.\n"
+    article = cleaned(text, ruleset)
+    assert article.title == "Talks on Syria’s north"
+    assert [(r.line_number, r.reason) for r in article.removed] == [(3, "duplicate-title")]
+
+
+def test_promo_in_the_middle_of_a_paragraph_run(ruleset):
+    text = "Title here\nFirst paragraph ends.\nMore news: Something else entirely\nSecond paragraph.\n"
+    article = cleaned(text, ruleset)
+    assert article.paragraphs == ["First paragraph ends.", "Second paragraph."]
+    assert [r.reason for r in article.removed] == ["promo-link"]
+
+
+def test_extra_rules_file_extends_the_builtin_rules(tmp_path, ruleset):
+    rules = tmp_path / "mine.yml"
+    rules.write_text(
+        "rules:\n"
+        "  - name: newsletter\n"
+        "    description: Newsletter sign-up prompts.\n"
+        "    pattern: '^sign up for our {words} newsletter'\n"
+        "    words: [daily, weekly]\n",
+        encoding="utf-8",
+    )
+    extended = load_rules([rules])
+    assert extended.rules[-1].name == "newsletter"
+    assert extended.fingerprint != ruleset.fingerprint
+    text = ARTICLE.replace("\n\nThe second", "\n\nSign up for our weekly newsletter\n\nThe second")
+    assert [r.reason for r in cleaned(text, extended).removed] == ["newsletter"]
+    assert cleaned(text, ruleset).removed == []
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("rules:\n  - pattern: 'x'\n", "every rule needs a name"),
+        ("rules:\n  - name: broken\n    pattern: '('\n", "rule 'broken' has a bad pattern"),
+        ("rules:\n  - name: empty\n    pattern: '^({words})$'\n", "uses {words} but lists none"),
+        ("rules: [\n", "cannot read rules"),
+    ],
+)
+def test_bad_rules_file_is_a_clear_error(tmp_path, content, message):
+    rules = tmp_path / "bad.yml"
+    rules.write_text(content, encoding="utf-8")
+    with pytest.raises(RulesError, match=message.replace("{", r"\{").replace("(", r"\(")):
+        load_rules([rules])
