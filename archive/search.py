@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# How many letters porter stemming may cut from a word's end, and the shortest
+# stem worth matching, for prefix searches.
+MAX_STEM_CUT = 3
+STEM_MIN_CHARS = 4
 # What FTS5 answers with no rows and no error: the translation of an empty search.
 MATCH_NOTHING = '""'
 
@@ -21,7 +25,7 @@ _PIECE = re.compile(
     r"""
     (?P<neg>-)?                          # exclude
     (?:
-        "(?P<phrase>[^"]*)"              # a quoted phrase
+        "(?P<phrase>[^"]*)"(?P<star>\*)?   # a quoted phrase (a prefix with *)
       | (?P<word>[^\s"]+)                # or a bare word (may end in *)
     )
     """,
@@ -35,7 +39,18 @@ class Term:
     prefix: bool = False
 
     def fts(self) -> str:
-        return '"' + " ".join(self.tokens) + '"' + (" *" if self.prefix else "")
+        quoted = '"' + " ".join(self.tokens) + '"'
+        if not self.prefix:
+            return quoted
+        if len(self.tokens) > 1 or len(self.tokens[0]) < STEM_MIN_CHARS + 1:
+            return quoted + " *"
+        # The index holds porter stems, and a stem can be shorter than what was
+        # typed: "negotiate" is stored as "negoti", which "negotiat*" misses. A
+        # stem is a prefix of its word, so the typed prefix's own truncations,
+        # matched exactly, find those words.
+        word = self.tokens[0]
+        cuts = range(len(word) - 1, max(STEM_MIN_CHARS, len(word) - MAX_STEM_CUT) - 1, -1)
+        return "(" + " OR ".join([quoted + " *"] + [f'"{word[:n]}"' for n in cuts]) + ")"
 
 
 def _term(text: str, prefix: bool = False) -> Term | None:
@@ -58,10 +73,12 @@ def to_fts_query(q: str | None) -> str:
         if word == "OR" and not m.group("neg"):
             pending_or = bool(groups)
             continue
+        if word == "AND" and not m.group("neg"):
+            continue  # every word must match anyway
         if word is not None:
             term = _term(word, prefix=word.endswith("*") and not word.startswith("*"))
         else:
-            term = _term(m.group("phrase"))
+            term = _term(m.group("phrase"), prefix=bool(m.group("star")))
         if term is None:
             continue
         if m.group("neg"):

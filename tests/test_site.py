@@ -1,0 +1,162 @@
+"""The Datasette site, in-process: canned queries, highlighting, exports, read-only."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from archive import ingest, store
+from archive.serve import load_metadata, make_datasette
+
+from .conftest import write_articles
+
+QUERIES = ["search_articles", "search_paragraphs"]
+HOSTILE = [
+    "", " ", '"', '""', '"unbalanced', "OR", "AND", "NOT", "-", "*", "-*", "OR OR -",
+    "NEAR(idlib turkey, 2)", "title:idlib", "idlib^", "(idlib", "idlib)", "{title body}: x",
+    "'; drop table articles; --", "<script>alert(1)</script>", "مشاركة :", "إدلب",
+    "\x00", "\ue000idlib\ue001", "%", "_", "\\", "idlib " * 300, "x" * 2000,
+]
+
+
+def test_every_canned_query_has_a_title_and_description():
+    queries = load_metadata()["databases"]["archive"]["queries"]
+    assert sorted(queries) == sorted(QUERIES)
+    for name, query in queries.items():
+        assert query["title"] and query["description_html"], name
+
+
+async def rows(ds, query, q):
+    response = await ds.client.get(f"/archive/{query}.json", params={"q": q, "_shape": "objects"})
+    assert response.status_code == 200, response.text
+    data = response.json()
+    assert data["ok"] is True, data
+    return data["rows"]
+
+
+async def test_search_articles_ranks_title_matches_first(seeded_ds):
+    results = await rows(seeded_ds, "search_articles", "Turkey adamant")
+    assert [r["title"] for r in results][:1] == [
+        "\ue000Turkey\ue001 Seems \ue000Adamant\ue001 In Its Attempts To Rescue Terrorists In Syria’s Idlib Province"
+    ]
+    everywhere = await rows(seeded_ds, "search_articles", "Idlib")
+    assert len(everywhere) == 5
+    assert [r["score"] for r in everywhere] == sorted(r["score"] for r in everywhere)
+    assert set(everywhere[0]) == {"id", "title", "published", "source", "snippet", "score"}
+
+
+@pytest.mark.parametrize(
+    "q, count",
+    [("Erdoğan", 4), ("erdogan", 4), ('"chemical weapons"', 2), ("Bolton OR Mattis", 2), ("Idlib -Putin", 2),
+     ("al-Nusra", 3), ("Zakharova", 2), ("negotiat*", 3)],
+)
+async def test_search_articles_syntax(seeded_ds, q, count):
+    assert len(await rows(seeded_ds, "search_articles", q)) == count
+
+
+async def test_search_paragraphs_gives_paragraph_and_article(seeded_ds):
+    results = await rows(seeded_ds, "search_paragraphs", "Mattis")
+    assert len(results) == 1
+    [hit] = results
+    assert hit["title"] == "Syrian FM says regime will try to avoid civilian deaths in Idlib"
+    assert hit["position"] == 2
+    assert "\ue000Mattis\ue001" in hit["text"]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("q", HOSTILE, ids=range(len(HOSTILE)))
+async def test_hostile_input_never_errors(seeded_ds, query, q):
+    await rows(seeded_ds, query, q)
+    page = await seeded_ds.client.get(f"/archive/{query}", params={"q": q})
+    assert page.status_code == 200
+    assert "<script>alert(1)</script>" not in page.text
+
+
+async def test_highlights_render_as_mark(seeded_ds):
+    page = await seeded_ds.client.get("/archive/search_articles", params={"q": "Mattis"})
+    assert "<mark>Mattis</mark>" in page.text
+    assert "\ue000" not in page.text
+    [article_id] = [r["id"] for r in await rows(seeded_ds, "search_articles", "Mattis")]
+    assert f'<a href="/archive/articles/{article_id}">' in page.text
+
+
+@pytest.fixture
+def hostile_ds(tmp_path, ruleset):
+    evil = (
+        "<script>alert('title')</script> Idlib\n\n"
+        "Idlib <img src=x onerror=alert(1)> &amp; <b>bold</b> \ue000fake\ue001 mark.\n"
+    )
+    db = store.open_db(tmp_path / "archive.db")
+    ingest.import_files(db, write_articles(tmp_path / "in", {"evil.txt": evil}), ruleset)
+    return make_datasette(tmp_path / "archive.db")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/archive/search_articles?q=idlib", "/archive/search_paragraphs?q=idlib", "/archive/articles",
+     "/archive/paragraphs", "/archive?sql=select+title,+body+from+articles"],
+)
+async def test_article_text_cannot_inject_markup(hostile_ds, url):
+    page = await hostile_ds.client.get(url)
+    assert page.status_code == 200
+    for raw in ("<script>alert(", "<img src=x", "<b>bold</b>", "<mark>fake</mark>"):
+        assert raw not in page.text, (url, raw)
+    assert "&lt;script&gt;" in page.text or "&lt;img" in page.text
+
+
+@pytest.fixture(scope="module")
+def big_ds(tmp_path_factory):
+    from archive.clean import load_rules
+
+    folder = tmp_path_factory.mktemp("big")
+    texts = {f"{i:05}.txt": f"Story number {i}\n\nA common word, and the unique marker w{i}x.\n" for i in range(1500)}
+    db = store.open_db(folder / "archive.db")
+    summary = ingest.import_files(db, write_articles(folder / "in", texts), load_rules())
+    assert summary.imported == 1500
+    return make_datasette(folder / "archive.db")
+
+
+@pytest.mark.parametrize("query", QUERIES)
+async def test_csv_export_is_complete(big_ds, query):
+    response = await big_ds.client.get(f"/archive/{query}.csv", params={"q": "common"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    table = list(csv.reader(io.StringIO(response.text)))
+    assert len(table) == 1501
+    assert "\ue000" not in response.text
+    markers = {row[0] for row in table[1:]}
+    assert len(markers) == 1500
+
+
+@pytest.mark.parametrize("query", QUERIES)
+async def test_json_stream_export_is_complete(big_ds, query):
+    page = (await big_ds.client.get(f"/archive/{query}.json", params={"q": "common"})).json()
+    assert page["truncated"] is True and len(page["rows"]) == 1000
+    response = await big_ds.client.get(f"/archive/{query}.json", params={"q": "common", "_stream": "on"})
+    assert response.status_code == 200
+    assert len(json.loads(response.text)) == 1500
+
+
+async def test_export_of_a_table_is_left_to_datasette(big_ds):
+    response = await big_ds.client.get("/archive/articles.csv", params={"_size": "10"})
+    assert response.status_code == 200
+    assert len(list(csv.reader(io.StringIO(response.text)))) == 11
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "insert into articles (id) values ('x')",
+        "delete from articles",
+        "update articles set title = 'x'",
+        "attach database 'other.db' as other",
+        "select load_extension('/tmp/x')",
+        "pragma journal_mode=delete",
+        "select 1; delete from articles",
+    ],
+)
+async def test_site_is_read_only(seeded_ds, seeded_db_path, sql):
+    response = await seeded_ds.client.get("/archive.json", params={"sql": sql})
+    assert response.status_code in (400, 403), response.text
+    assert store.open_db(seeded_db_path).table("articles").count == 5

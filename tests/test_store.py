@@ -1,0 +1,123 @@
+"""The archive file: schema, full-text sync, idempotent and replacing imports."""
+
+import sqlite3
+
+from archive import ingest, store
+from archive.search import to_fts_query
+
+from .conftest import seed_files, write_articles
+
+STORY = "Talks in Geneva\n\nThe envoy met Erdoğan on Monday. Fighters were killed near Idlib.\n"
+
+
+def columns(db, table):
+    return [(c.name, c.type, c.notnull, c.is_pk) for c in db.table(table).columns] if False else [
+        (row[1], row[2], row[3], row[5]) for row in db.execute(f"pragma table_info([{table}])")
+    ]
+
+
+def test_schema(fresh_db):
+    assert columns(fresh_db, "articles") == [
+        ("id", "TEXT", 0, 1), ("title", "TEXT", 1, 0), ("published", "TEXT", 0, 0),
+        ("source", "TEXT", 0, 0), ("path", "TEXT", 1, 0), ("sha256", "TEXT", 1, 0),
+        ("encoding", "TEXT", 0, 0), ("word_count", "INTEGER", 1, 0), ("body", "TEXT", 1, 0),
+        ("imported_at", "TEXT", 1, 0), ("pipeline", "TEXT", 1, 0),
+    ]
+    assert columns(fresh_db, "paragraphs") == [
+        ("id", "INTEGER", 0, 1), ("article_id", "TEXT", 1, 0), ("position", "INTEGER", 1, 0), ("text", "TEXT", 1, 0),
+    ]
+    assert columns(fresh_db, "removed_lines") == [
+        ("article_id", "TEXT", 0, 1), ("line_number", "INTEGER", 0, 2), ("text", "TEXT", 1, 0), ("reason", "TEXT", 1, 0),
+    ]
+    assert [fk.other_table for fk in fresh_db.table("paragraphs").foreign_keys] == ["articles"]
+    for fts in ("articles_fts", "paragraphs_fts"):
+        sql = fresh_db.table(fts).schema
+        assert "USING FTS5" in sql and "tokenize='porter unicode61 remove_diacritics 2'" in sql
+    triggers = {t.name for t in fresh_db.triggers}
+    assert triggers == {f"{t}_{op}" for t in ("articles", "paragraphs") for op in ("ai", "ad", "au")}
+    assert fresh_db.journal_mode == "wal"
+
+
+def test_ensure_schema_is_rerunnable(fresh_db, db_path):
+    before = fresh_db.schema
+    store.ensure_schema(fresh_db)
+    again = store.open_db(db_path)
+    assert again.schema == before
+
+
+def counts(db):
+    return {t: db.table(t).count for t in ("articles", "paragraphs", "removed_lines", "articles_fts", "paragraphs_fts")}
+
+
+def test_import_twice_changes_nothing(fresh_db, ruleset):
+    first = ingest.import_files(fresh_db, seed_files(), ruleset)
+    before = counts(fresh_db), list(fresh_db.execute("select id, imported_at from articles order by id"))
+    second = ingest.import_files(fresh_db, seed_files(), ruleset)
+    assert (first.imported, second.imported, second.unchanged, second.updated) == (5, 0, 5, 0)
+    assert (counts(fresh_db), list(fresh_db.execute("select id, imported_at from articles order by id"))) == before
+    assert counts(fresh_db)["paragraphs"] == counts(fresh_db)["paragraphs_fts"] == 72
+
+
+def search(db, table, q):
+    return db.execute(f"select rowid from {table} where {table} match ?", [to_fts_query(q)]).fetchall()
+
+
+def test_changed_file_replaces_its_article(fresh_db, ruleset, tmp_path):
+    [path] = write_articles(tmp_path / "in", {"story.txt": STORY})
+    ingest.import_files(fresh_db, [path], ruleset)
+    path.write_text(STORY.replace("Idlib", "Aleppo"), encoding="utf-8")
+    summary = ingest.import_files(fresh_db, [path], ruleset)
+    assert (summary.imported, summary.updated) == (0, 1)
+    assert counts(fresh_db) == {"articles": 1, "paragraphs": 1, "removed_lines": 0, "articles_fts": 1, "paragraphs_fts": 1}
+    assert search(fresh_db, "paragraphs_fts", "Aleppo") and not search(fresh_db, "paragraphs_fts", "Idlib")
+    assert fresh_db.execute("insert into articles_fts(articles_fts) values('integrity-check')") is not None
+
+
+def test_new_rules_reclean_unchanged_files(fresh_db, ruleset, tmp_path):
+    from archive.clean import load_rules
+
+    [path] = write_articles(tmp_path / "in", {"story.txt": STORY.replace("\n\nThe", "\n\nWIRE DESK\n\nThe")})
+    ingest.import_files(fresh_db, [path], ruleset)
+    rules = tmp_path / "desk.yml"
+    rules.write_text("rules:\n  - name: desk\n    description: Desk label.\n    pattern: '^WIRE DESK$'\n", encoding="utf-8")
+    summary = ingest.import_files(fresh_db, [path], load_rules([rules]))
+    assert summary.updated == 1
+    assert list(fresh_db.execute("select line_number, reason from removed_lines")) == [(3, "desk")]
+
+
+def test_stemming_and_diacritics(fresh_db, ruleset, tmp_path):
+    paths = write_articles(tmp_path / "in", {"story.txt": STORY})
+    ingest.import_files(fresh_db, paths, ruleset)
+    for q in ("Erdogan", "erdoğan", "kill", "killing", "Fighter", "idlib"):
+        assert search(fresh_db, "articles_fts", q), q
+        assert search(fresh_db, "paragraphs_fts", q), q
+
+
+def test_fts_integrity_after_updates_and_deletes(fresh_db, ruleset, tmp_path):
+    paths = write_articles(tmp_path / "in", {f"s{i}.txt": STORY.replace("Monday", f"day {i}") for i in range(5)})
+    ingest.import_files(fresh_db, paths, ruleset)
+    with store.transaction(fresh_db):
+        store.delete(fresh_db, fresh_db.execute("select id from articles limit 1").fetchone()[0])
+    for table in ("articles_fts", "paragraphs_fts"):
+        fresh_db.execute(f"insert into {table}({table}, rank) values('integrity-check', 1)")
+    assert counts(fresh_db)["articles"] == counts(fresh_db)["articles_fts"] == 4
+    assert fresh_db.execute("pragma foreign_key_check").fetchall() == []
+
+
+def test_failed_article_leaves_nothing_behind(fresh_db, ruleset, tmp_path, monkeypatch):
+    paths = write_articles(tmp_path / "in", {"a.txt": STORY, "b.txt": STORY.replace("Geneva", "Vienna")})
+    real_insert = store._insert
+
+    def failing_insert(db, doc):
+        real_insert(db, doc)
+        if "Vienna" in doc.article.title:
+            raise sqlite3.IntegrityError("simulated failure after the article row")
+
+    monkeypatch.setattr(store, "_insert", failing_insert)
+    try:
+        ingest.import_files(fresh_db, paths, ruleset)
+    except sqlite3.IntegrityError:
+        pass
+    titles = [row[0] for row in fresh_db.execute("select title from articles")]
+    assert "Talks in Vienna" not in titles
+    assert counts(fresh_db)["paragraphs"] == counts(fresh_db)["paragraphs_fts"] == len(titles)
