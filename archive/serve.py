@@ -12,6 +12,7 @@ import re
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
 import yaml
 from datasette import hookimpl
@@ -98,8 +99,6 @@ def asgi_wrapper(datasette):
 
 
 def _query_args(scope) -> dict[str, str]:
-    from urllib.parse import parse_qsl
-
     return dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
 
 

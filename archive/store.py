@@ -146,18 +146,20 @@ def savepoint(db: sqlite_utils.Database) -> Iterator[None]:
 def save(db: sqlite_utils.Database, doc: Document) -> Status:
     """Store a document, replacing what an earlier version of its file left."""
     conn = db.conn
+    stale = [row[0] for row in conn.execute("SELECT id FROM articles WHERE path = ? AND id != ?", [doc.path, doc.id])]
     stored = conn.execute("SELECT pipeline FROM articles WHERE id = ?", [doc.id]).fetchone()
-    if stored and stored[0] == doc.pipeline:
+    current = stored is not None and stored[0] == doc.pipeline
+    if current and not stale:
         return Status.UNCHANGED
     with savepoint(db):
-        previous = [row[0] for row in conn.execute("SELECT id FROM articles WHERE path = ?", [doc.path])]
-        if stored:
-            previous.append(doc.id)
-        for article_id in previous:
+        for article_id in stale:
             delete(db, article_id)
-        _insert(db, doc)
+        if not current:
+            if stored:
+                delete(db, doc.id)
+            _insert(db, doc)
         conn.execute("DELETE FROM import_errors WHERE path = ?", [doc.path])
-    return Status.UPDATED if previous else Status.IMPORTED
+    return Status.UPDATED if stale or stored else Status.IMPORTED
 
 
 def _insert(db: sqlite_utils.Database, doc: Document) -> None:

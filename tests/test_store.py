@@ -11,9 +11,8 @@ STORY = "Talks in Geneva\n\nThe envoy met Erdoğan on Monday. Fighters were kill
 
 
 def columns(db, table):
-    return [(c.name, c.type, c.notnull, c.is_pk) for c in db.table(table).columns] if False else [
-        (row[1], row[2], row[3], row[5]) for row in db.execute(f"pragma table_info([{table}])")
-    ]
+    """(name, type, not null, position in the primary key) of each column."""
+    return [(row[1], row[2], row[3], row[5]) for row in db.execute(f"pragma table_info([{table}])")]
 
 
 def test_schema(fresh_db):
@@ -70,7 +69,16 @@ def test_changed_file_replaces_its_article(fresh_db, ruleset, tmp_path):
     assert (summary.imported, summary.updated) == (0, 1)
     assert counts(fresh_db) == {"articles": 1, "paragraphs": 1, "removed_lines": 0, "articles_fts": 1, "paragraphs_fts": 1}
     assert search(fresh_db, "paragraphs_fts", "Aleppo") and not search(fresh_db, "paragraphs_fts", "Idlib")
-    assert fresh_db.execute("insert into articles_fts(articles_fts) values('integrity-check')") is not None
+
+
+def test_file_changed_to_content_stored_elsewhere_drops_its_old_article(fresh_db, ruleset, tmp_path):
+    a, b = write_articles(tmp_path / "in", {"a.txt": STORY, "b.txt": STORY.replace("Idlib", "Aleppo")})
+    ingest.import_files(fresh_db, [a, b], ruleset)
+    b.write_text(STORY, encoding="utf-8")
+    summary = ingest.import_files(fresh_db, [a, b], ruleset)
+    assert (summary.unchanged, summary.updated) == (1, 1)
+    assert counts(fresh_db)["articles"] == counts(fresh_db)["articles_fts"] == 1
+    assert not search(fresh_db, "paragraphs_fts", "Aleppo")
 
 
 def test_new_rules_reclean_unchanged_files(fresh_db, ruleset, tmp_path):
