@@ -8,9 +8,8 @@ from pathlib import Path
 import click
 
 from . import ingest, store
-from .clean import RulesError, clean, load_rules
-from .parse import parse
-from .read import Rejected, decode
+from .clean import RulesError, load_rules
+from .read import Rejected
 
 # A progress bar is drawn for runs of at least this many files, on a terminal.
 PROGRESS_MIN_FILES = 20
@@ -80,7 +79,7 @@ def clean_(file, as_json, rules_files):
     """Show what the importer would store for FILE, without a database."""
     ruleset = _rules(rules_files)
     try:
-        article = parse(clean(decode(file.read_bytes()).text, ruleset), ruleset)
+        article = ingest.prepare(file, ruleset).article
     except Rejected as e:
         raise click.ClickException(f"{file}: {e}")
     if as_json:

@@ -64,8 +64,6 @@ def prepare(path: Path, ruleset: RuleSet) -> store.Document:
         raise Rejected("no such file (or a broken link)") from e
     except OSError as e:
         raise Rejected(f"cannot read: {e.strerror or e}") from e
-    if not data.strip():
-        raise Rejected("empty file")
     decoded = decode(data)
     if not decoded.text.strip():
         raise Rejected("empty file")

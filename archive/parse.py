@@ -55,15 +55,12 @@ class Article:
 def parse(cleaned: Cleaned, ruleset: RuleSet) -> Article:
     content = cleaned.content
     lines = cleaned.lines
-    if content and len(content) > 1 and looks_like_title(content[0].text):
+    title = ""
+    if len(content) > 1 and looks_like_title(content[0].text):
         title = content[0].text
         lines = [line for line in lines if line.number != content[0].number]
-        derived = False
-    else:
-        title = ""
-        derived = True
     paragraphs = [p for block in _blocks(lines) for p in split_wall(block)]
-    if derived and paragraphs:
+    if not title and paragraphs:
         title = derive_title(paragraphs[0])
     metadata = [r for r in cleaned.removed if r.metadata]
     return Article(
@@ -85,7 +82,7 @@ def looks_like_title(text: str) -> bool:
 
 def derive_title(paragraph: str) -> str:
     """A headline for an article without one: its first sentence, shortened."""
-    first = sentences(paragraph)[0].strip()
+    first = sentences(paragraph)[0]
     if len(first) <= DERIVED_TITLE_CHARS:
         return first.rstrip(".")
     cut = first[: DERIVED_TITLE_CHARS + 1].rsplit(" ", 1)[0]

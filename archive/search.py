@@ -42,7 +42,7 @@ class Term:
         quoted = '"' + " ".join(self.tokens) + '"'
         if not self.prefix:
             return quoted
-        if len(self.tokens) > 1 or len(self.tokens[0]) < STEM_MIN_CHARS + 1:
+        if len(self.tokens) > 1 or len(self.tokens[0]) <= STEM_MIN_CHARS:
             return quoted + " *"
         # The index holds porter stems, and a stem can be shorter than what was
         # typed: "negotiate" is stored as "negoti", which "negotiat*" misses. A

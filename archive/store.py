@@ -42,7 +42,6 @@ TABLES: dict[str, dict] = {
         "pk": "id",
         "not_null": {"article_id", "position", "text"},
         "foreign_keys": [("article_id", "articles", "id")],
-        "indexes": [["article_id", "position"]],
         "unique_indexes": [["article_id", "position"]],
     },
     "removed_lines": {
@@ -94,7 +93,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Bring any database file up to the schema; safe to run again and again."""
-    if db.journal_mode != "wal" and db.conn.execute("PRAGMA database_list").fetchone()[2]:
+    if db.conn.execute("PRAGMA database_list").fetchone()[2]:  # a file, not :memory:
         db.enable_wal()
     db.conn.execute("PRAGMA foreign_keys = ON")
     for name, spec in TABLES.items():
@@ -106,9 +105,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 not_null=spec.get("not_null"),
                 foreign_keys=spec.get("foreign_keys"),
             )
-        unique = spec.get("unique_indexes", [])
         for columns in spec.get("indexes", []):
-            table.create_index(columns, unique=columns in unique, if_not_exists=True)
+            table.create_index(columns, if_not_exists=True)
+        for columns in spec.get("unique_indexes", []):
+            table.create_index(columns, unique=True, if_not_exists=True)
     for name, columns in FTS.items():
         if not db.table(f"{name}_fts").exists():
             db.table(name).enable_fts(columns, fts_version="FTS5", tokenize=TOKENIZE, create_triggers=True)

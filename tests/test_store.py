@@ -2,6 +2,8 @@
 
 import sqlite3
 
+import pytest
+
 from archive import ingest, store
 from archive.search import to_fts_query
 
@@ -113,19 +115,21 @@ def test_fts_integrity_after_updates_and_deletes(fresh_db, ruleset, tmp_path):
 
 
 def test_failed_article_leaves_nothing_behind(fresh_db, ruleset, tmp_path, monkeypatch):
-    paths = write_articles(tmp_path / "in", {"a.txt": STORY, "b.txt": STORY.replace("Geneva", "Vienna")})
+    good, bad = (
+        ingest.prepare(path, ruleset)
+        for path in write_articles(tmp_path / "in", {"a.txt": STORY, "b.txt": STORY.replace("Geneva", "Vienna")})
+    )
     real_insert = store._insert
 
     def failing_insert(db, doc):
         real_insert(db, doc)
-        if "Vienna" in doc.article.title:
+        if doc is bad:
             raise sqlite3.IntegrityError("simulated failure after the article row")
 
     monkeypatch.setattr(store, "_insert", failing_insert)
-    try:
-        ingest.import_files(fresh_db, paths, ruleset)
-    except sqlite3.IntegrityError:
-        pass
-    titles = [row[0] for row in fresh_db.execute("select title from articles")]
-    assert "Talks in Vienna" not in titles
-    assert counts(fresh_db)["paragraphs"] == counts(fresh_db)["paragraphs_fts"] == len(titles)
+    with store.transaction(fresh_db):
+        assert store.save(fresh_db, good) == store.Status.IMPORTED
+        with pytest.raises(sqlite3.IntegrityError):
+            store.save(fresh_db, bad)
+    assert [row[0] for row in fresh_db.execute("select title from articles")] == ["Talks in Geneva"]
+    assert counts(fresh_db) == {"articles": 1, "paragraphs": 1, "removed_lines": 0, "articles_fts": 1, "paragraphs_fts": 1}
