@@ -76,8 +76,8 @@ def looks_like_title(text: str) -> bool:
     return (
         len(text) <= TITLE_MAX_CHARS
         and len(text.split()) <= TITLE_MAX_WORDS
-        and not text.endswith((".", ",", ";", ":"))
-    ) or text.endswith("...")
+        and (not text.endswith((".", ",", ";", ":")) or text.endswith("..."))
+    )
 
 
 def derive_title(paragraph: str) -> str:

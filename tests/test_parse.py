@@ -101,3 +101,11 @@ def test_source_from_a_source_line_or_a_dateline(ruleset):
     assert dateline.source == "Reuters"
     assert dateline.paragraphs[0].startswith("BEIRUT (Reuters)")
     assert parsed("A headline\n\nThe story, as Reuters said. More.\n", ruleset).source is None
+
+
+def test_a_long_line_ending_in_an_ellipsis_is_not_a_title(ruleset):
+    long_line = "The envoy said the talks would go on, " * 8 + "and then..."
+    article = parsed(f"{long_line}\nThe second paragraph.\n", ruleset)
+    assert article.paragraphs[0] == long_line
+    assert article.title != long_line
+    assert parsed("Is this the end...\nThe story begins. It goes on.\n", ruleset).title == "Is this the end..."
