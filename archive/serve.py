@@ -12,7 +12,7 @@ import re
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import yaml
 from datasette import hookimpl
@@ -20,6 +20,7 @@ from datasette.utils import derive_named_parameters, tilde_encode
 from markupsafe import Markup, escape
 
 from .clean import MARK_CLOSE, MARK_OPEN
+from .entities import name_key
 from .search import to_fts_query
 
 if TYPE_CHECKING:
@@ -60,6 +61,11 @@ def highlight_html(value: str) -> Markup:
 @hookimpl
 def prepare_connection(conn):
     conn.create_function("fts_query", 1, to_fts_query, deterministic=True)
+    conn.create_function("entity_key", 1, _entity_key, deterministic=True)
+
+
+def _entity_key(value: Any) -> str:
+    return name_key(value) if isinstance(value, str) else ""
 
 
 @hookimpl
@@ -67,8 +73,16 @@ def render_cell(row, value, column, table, database, datasette):
     if not isinstance(value, str):
         return None
     html = highlight_html(value) if MARK_OPEN in value else None
-    if table is None and column == "title" and database == DATABASE:
-        keys = row.keys() if hasattr(row, "keys") else []
+    if database != DATABASE:
+        return html
+    keys = row.keys() if hasattr(row, "keys") else []
+    if table is None and column == "entity" and "entity_id" in keys and isinstance(row["entity_id"], int):
+        url = datasette.urls.row(database, "entities", str(row["entity_id"]))
+        return Markup('<a href="{}">{}</a>').format(url, html or value)
+    if table == "entities" and column == "name":
+        url = datasette.urls.database(database) + "/entity_articles?" + urlencode({"name": value})
+        return Markup('<a href="{}">{}</a>').format(url, value)
+    if table is None and column == "title":
         article_id = next((row[k] for k in ("article_id", "id") if k in keys), None)
         if isinstance(article_id, str):
             url = datasette.urls.row(database, "articles", tilde_encode(article_id))

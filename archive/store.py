@@ -12,6 +12,7 @@ from typing import Iterator
 
 import sqlite_utils
 
+from .entities import Mention
 from .parse import Article
 
 # Porter stemming over unicode61 with diacritics removed: "kill" finds "killed",
@@ -32,6 +33,7 @@ TABLES: dict[str, dict] = {
             "body": str,
             "imported_at": str,
             "pipeline": str,
+            "entity_model": str,
         },
         "pk": "id",
         "not_null": {"title", "path", "sha256", "word_count", "body", "imported_at", "pipeline"},
@@ -50,6 +52,50 @@ TABLES: dict[str, dict] = {
         "not_null": {"text", "reason"},
         "foreign_keys": [("article_id", "articles", "id")],
         "indexes": [["reason"]],
+    },
+    # Entities are derived from mentions by entities.link(), after every import.
+    "entities": {
+        "columns": {
+            "id": int, "key": str, "name": str, "type": str, "aliases": str,
+            "article_count": int, "mention_count": int,
+        },
+        "pk": "id",
+        "not_null": {"key", "name", "type", "aliases", "article_count", "mention_count"},
+        "unique_indexes": [["key"]],
+        "indexes": [["type", "mention_count"], ["mention_count"]],
+    },
+    "mentions": {
+        "columns": {
+            "id": int, "entity_id": int, "article_id": str, "paragraph_id": int,
+            "text": str, "start": int, "end": int, "label": str, "label_source": str, "name_key": str,
+            "value": str,
+        },
+        "pk": "id",
+        "not_null": {"article_id", "paragraph_id", "text", "start", "end", "label", "label_source", "name_key"},
+        "foreign_keys": [
+            ("entity_id", "entities", "id"),
+            ("article_id", "articles", "id"),
+            ("paragraph_id", "paragraphs", "id"),
+        ],
+        "indexes": [["article_id"], ["paragraph_id"], ["entity_id"], ["name_key"]],
+    },
+    "article_entities": {
+        "columns": {"entity_id": int, "article_id": str, "mentions": int, "first_mention": int},
+        "pk": ("entity_id", "article_id"),
+        "not_null": {"mentions", "first_mention"},
+        "foreign_keys": [
+            ("entity_id", "entities", "id"),
+            ("article_id", "articles", "id"),
+            ("first_mention", "mentions", "id"),
+        ],
+        "indexes": [["article_id"]],
+    },
+    "entity_names": {
+        "columns": {"name_key": str, "entity_id": int},
+        "pk": "name_key",
+        "not_null": {"entity_id"},
+        "foreign_keys": [("entity_id", "entities", "id")],
+        "indexes": [["entity_id"]],
     },
     "import_errors": {
         "columns": {"path": str, "reason": str, "at": str},
@@ -81,6 +127,9 @@ class Document:
     encoding: str
     pipeline: str
     article: Article
+    # None when imported without entities: stored mentions are then left as they are.
+    mentions: list[Mention] | None = None
+    entity_model: str | None = None
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -105,6 +154,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 not_null=spec.get("not_null"),
                 foreign_keys=spec.get("foreign_keys"),
             )
+        else:  # an archive made by an older version gains the new columns
+            for column, kind in spec["columns"].items():
+                if column not in table.columns_dict:
+                    table.add_column(column, kind)
         for columns in spec.get("indexes", []):
             table.create_index(columns, if_not_exists=True)
         for columns in spec.get("unique_indexes", []):
@@ -147,9 +200,10 @@ def save(db: sqlite_utils.Database, doc: Document) -> Status:
     """Store a document, replacing what an earlier version of its file left."""
     conn = db.conn
     stale = [row[0] for row in conn.execute("SELECT id FROM articles WHERE path = ? AND id != ?", [doc.path, doc.id])]
-    stored = conn.execute("SELECT pipeline FROM articles WHERE id = ?", [doc.id]).fetchone()
+    stored = conn.execute("SELECT pipeline, entity_model FROM articles WHERE id = ?", [doc.id]).fetchone()
     current = stored is not None and stored[0] == doc.pipeline
-    if current and not stale:
+    annotated = doc.mentions is None or (current and stored[1] == doc.entity_model)
+    if current and annotated and not stale:
         return Status.UNCHANGED
     with savepoint(db):
         for article_id in stale:
@@ -158,8 +212,37 @@ def save(db: sqlite_utils.Database, doc: Document) -> Status:
             if stored:
                 delete(db, doc.id)
             _insert(db, doc)
+        if doc.mentions is not None:
+            replace_mentions(db, doc.id, doc.mentions, doc.entity_model)
         conn.execute("DELETE FROM import_errors WHERE path = ?", [doc.path])
     return Status.UPDATED if stale or stored else Status.IMPORTED
+
+
+def needs_work(db: sqlite_utils.Database, doc_id: str, pipeline: str, entity_model: str | None) -> bool:
+    """Whether saving this document would change anything stored for its content."""
+    stored = db.conn.execute("SELECT pipeline, entity_model FROM articles WHERE id = ?", [doc_id]).fetchone()
+    return stored is None or stored[0] != pipeline or (entity_model is not None and stored[1] != entity_model)
+
+
+def replace_mentions(
+    db: sqlite_utils.Database, article_id: str, mentions: list[Mention], entity_model: str | None
+) -> None:
+    """An article's mentions, all replaced at once; entities.link() attaches them to entities."""
+    conn = db.conn
+    conn.execute("DELETE FROM article_entities WHERE article_id = ?", [article_id])
+    conn.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
+    paragraph_ids = [row[0] for row in conn.execute(
+        "SELECT id FROM paragraphs WHERE article_id = ? ORDER BY position", [article_id]
+    )]
+    conn.executemany(
+        "INSERT INTO mentions (article_id, paragraph_id, text, start, end, label, label_source, name_key, value)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (article_id, paragraph_ids[m.paragraph], m.text, m.start, m.end, m.label, m.source, m.key, m.value)
+            for m in mentions
+        ],
+    )
+    conn.execute("UPDATE articles SET entity_model = ? WHERE id = ?", [entity_model, article_id])
 
 
 def _insert(db: sqlite_utils.Database, doc: Document) -> None:
@@ -184,7 +267,7 @@ def _insert(db: sqlite_utils.Database, doc: Document) -> None:
 
 def delete(db: sqlite_utils.Database, article_id: str) -> None:
     """Remove an article and every row that hangs off it; triggers update the indexes."""
-    for table in ("removed_lines", "paragraphs"):
+    for table in ("article_entities", "mentions", "removed_lines", "paragraphs"):
         db.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
     db.conn.execute("DELETE FROM articles WHERE id = ?", [article_id])
 

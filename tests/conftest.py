@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import ingest, store
+from archive import entities, ingest, store
 from archive.clean import load_rules
 from archive.serve import make_datasette
 
@@ -24,6 +24,11 @@ def golden(seed: Path) -> dict:
 @pytest.fixture(scope="session")
 def ruleset():
     return load_rules()
+
+
+@pytest.fixture(scope="session")
+def extractor():
+    return entities.Extractor(entities.load_model(), entities.load_aliases())
 
 
 @pytest.fixture
@@ -49,10 +54,10 @@ def write_articles(folder: Path, articles: dict[str, str]) -> list[Path]:
 
 
 @pytest.fixture(scope="session")
-def seeded_db_path(tmp_path_factory, ruleset):
+def seeded_db_path(tmp_path_factory, ruleset, extractor):
     path = tmp_path_factory.mktemp("seeded") / "archive.db"
     db = store.open_db(path)
-    summary = ingest.import_files(db, seed_files(), ruleset)
+    summary = ingest.import_files(db, seed_files(), ruleset, extractor=extractor)
     assert (summary.imported, summary.rejected) == (5, [])
     db.close()
     return path

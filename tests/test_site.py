@@ -6,12 +6,14 @@ import json
 
 import pytest
 
-from archive import ingest, store
+from archive import entities, ingest, store
 from archive.serve import load_metadata, make_datasette
 
 from .conftest import write_articles
 
 QUERIES = ["search_articles", "search_paragraphs"]
+ENTITY_QUERIES = {"entity_articles": "name", "cooccurring_entities": "name", "entity_timeline": "name",
+                  "top_entities": "type"}
 HOSTILE = [
     "", " ", '"', '""', '"unbalanced', "OR", "AND", "NOT", "-", "*", "-*", "OR OR -",
     "NEAR(idlib turkey, 2)", "title:idlib", "idlib^", "(idlib", "idlib)", "{title body}: x",
@@ -22,7 +24,7 @@ HOSTILE = [
 
 def test_every_canned_query_has_a_title_and_description():
     queries = load_metadata()["databases"]["archive"]["queries"]
-    assert sorted(queries) == sorted(QUERIES)
+    assert sorted(queries) == sorted(QUERIES + list(ENTITY_QUERIES))
     for name, query in queries.items():
         assert query["title"] and query["description_html"], name
 
@@ -73,6 +75,18 @@ async def test_hostile_input_never_errors(seeded_ds, query, q):
     assert "<script>alert(1)</script>" not in page.text
 
 
+@pytest.mark.parametrize("query", ENTITY_QUERIES)
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+async def test_hostile_entity_parameters_never_error(seeded_ds, query, value):
+    param = ENTITY_QUERIES[query]
+    response = await seeded_ds.client.get(f"/archive/{query}.json", params={param: value, "_shape": "objects"})
+    assert response.status_code == 200, response.text
+    assert response.json()["ok"] is True
+    page = await seeded_ds.client.get(f"/archive/{query}", params={param: value})
+    assert page.status_code == 200
+    assert "<script>alert(1)</script>" not in page.text
+
+
 async def test_highlights_render_as_mark(seeded_ds):
     page = await seeded_ds.client.get("/archive/search_articles", params={"q": "Mattis"})
     assert "<mark>Mattis</mark>" in page.text
@@ -85,16 +99,25 @@ async def test_highlights_render_as_mark(seeded_ds):
 def hostile_ds(tmp_path, ruleset):
     evil = (
         "<script>alert('title')</script> Idlib\n\n"
-        "Idlib <img src=x onerror=alert(1)> &amp; <b>bold</b> \ue000fake\ue001 mark.\n"
+        "Idlib <img src=x onerror=alert(1)> &amp; <b>bold</b> \ue000fake\ue001 mark.\n\n"
+        "Shares in Evil <script>alert(2)</script> Corp rose, and Evil <script>alert(2)</script> Corp said so.\n"
     )
+    # An alias file is how a name holding markup becomes an entity.
+    aliases = tmp_path / "aliases.yml"
+    aliases.write_text('entities:\n  - {name: "Evil <script>alert(2)</script> Corp", type: ORG}\n')
+    extractor = entities.Extractor(entities.load_model(), entities.load_aliases([aliases]))
     db = store.open_db(tmp_path / "archive.db")
-    ingest.import_files(db, write_articles(tmp_path / "in", {"evil.txt": evil}), ruleset)
+    ingest.import_files(db, write_articles(tmp_path / "in", {"evil.txt": evil}), ruleset, extractor=extractor)
+    assert db.conn.execute("SELECT count(*) FROM entities WHERE name LIKE 'Evil <script>%'").fetchone()[0] == 1
     return make_datasette(tmp_path / "archive.db")
 
 
 @pytest.mark.parametrize(
     "url",
     ["/archive/search_articles?q=idlib", "/archive/search_paragraphs?q=idlib", "/archive/articles",
+     "/archive/entities", "/archive/entities/1", "/archive/mentions", "/archive/top_entities",
+     "/archive/entity_articles?name=Evil+%3Cscript%3Ealert(2)%3C/script%3E+Corp",
+     "/archive/cooccurring_entities?name=Idlib",
      "/archive/paragraphs", "/archive?sql=select+title,+body+from+articles"],
 )
 async def test_article_text_cannot_inject_markup(hostile_ds, url):

