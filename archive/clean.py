@@ -29,7 +29,7 @@ TITLE_REPEAT_WINDOW = 6
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\ufeff\ue000\ue001]")
 _SPACE = re.compile(r"\s+")
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
 
 
 class RulesError(ValueError):
@@ -149,7 +149,7 @@ def normalize_line(line: str) -> str:
 
 def fold(line: str) -> str:
     """A comparison key: case, quote marks, spacing and end punctuation ignored."""
-    key = unicodedata.normalize("NFKC", line).translate(_QUOTES).casefold()
+    key = unicodedata.normalize("NFKC", line).translate(QUOTES).casefold()
     return normalize_line(key).rstrip(" .:;,!")
 
 

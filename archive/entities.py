@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 import yaml
 from dateutil import parser as dateparser
 
+from .clean import QUOTES
+
 if TYPE_CHECKING:
     import sqlite_utils
     from spacy.language import Language
@@ -49,7 +51,6 @@ VOTE_WEIGHT = {"model": 1, "context": 2, "name": 1, "alias": 1}
 HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. dr dr. sir dame prof prof. president sheikh".split())
 # Words joining the parts of an organisation's name, skipped in its initials.
 _NAME_LINKS = frozenset({"of", "for", "the", "and", "on", "in", "de", "la", "&"})
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
 _DASHES = re.compile(r"[-‐‑‒–—_/]+")
 _NOT_NAME = re.compile(r"[^\w' &]+")
 _EDGE = " \t\"'“”‘’«»()[]{},;:!?*•|-–—"
@@ -67,7 +68,7 @@ class ModelError(RuntimeError):
 def name_key(text: str) -> str:
     """How names compare: case, diacritics, quotes, dots, dashes, a leading "the"
     and a possessive do not make two names different."""
-    t = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    t = unicodedata.normalize("NFKD", text.translate(QUOTES))
     t = "".join(c for c in t if not unicodedata.combining(c)).lower().replace(".", "")
     t = _NOT_NAME.sub(" ", _DASHES.sub(" ", t))
     t = " ".join(t.split())
