@@ -49,8 +49,6 @@ VOTE_WEIGHT = {"model": 1, "context": 2, "name": 1, "alias": 1}
 
 # Titles written before a name are not part of it: "Mr Fisher" is Fisher.
 HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. dr dr. sir dame prof prof. president sheikh".split())
-# Words joining the parts of an organisation's name, skipped in its initials.
-_NAME_LINKS = frozenset({"of", "for", "the", "and", "on", "in", "de", "la", "&"})
 _DASHES = re.compile(r"[-‐‑‒–—_/]+")
 _NOT_NAME = re.compile(r"[^\w' &]+")
 _EDGE = " \t\"'“”‘’«»()[]{},;:!?*•|-–—"
@@ -346,6 +344,7 @@ PARTICLES = frozenset(
     "de da di du del della der den van von al el bin ibn bint abu la le of for the and on y st "
     "des dos das ter ten zu".split()
 )
+_NOT_INITIALS = PARTICLES | {"in", "&"}
 
 
 _ROLE_NEXT = re.compile(rf"^\s+(?i:(?:{ROLES}))\b")
@@ -466,7 +465,8 @@ def _looks_like_name(text: str) -> bool:
 
 
 def _initials(key: str) -> str:
-    return "".join(w[0] for w in key.split() if w not in _NAME_LINKS)
+    """An acronym's letters: the name's words, less its particles ("Foundation for Defense of Democracies")."""
+    return "".join(w[0] for w in key.split() if w not in _NOT_INITIALS)
 
 
 def _resolve(spans: list[_Span], aliases: Aliases) -> list[Mention]:
@@ -530,6 +530,9 @@ def _resolve(spans: list[_Span], aliases: Aliases) -> list[Mention]:
 
 
 _YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)\b")
+# Parsed twice with different defaults: a date that comes out the same is complete.
+_DEFAULT_A = dt.datetime(2000, 1, 1)
+_DEFAULT_B = dt.datetime(2001, 2, 2)
 
 
 def iso_date(text: str) -> str | None:
@@ -542,11 +545,6 @@ def iso_date(text: str) -> str | None:
     except (ValueError, OverflowError):
         return None
     return a.date().isoformat() if a.date() == b.date() else None
-
-
-# Parsed twice with different defaults: a date that comes out the same is complete.
-_DEFAULT_A = dt.datetime(2000, 1, 1)
-_DEFAULT_B = dt.datetime(2001, 2, 2)
 
 
 # --- linking: entities across the archive --------------------------------------

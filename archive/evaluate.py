@@ -115,7 +115,8 @@ def score(gold: Iterable[GoldDoc], found: dict[Path, list[Found]]) -> Score:
 
 
 def raw_model(gold: list[GoldDoc], model: str | None) -> dict[Path, list[Found]]:
-    """The model as shipped, on each file's text as it was collected."""
+    """The model's own entities (its ner pipe, whose output the full pipeline
+    shares), on each file's text as it was collected, boilerplate and all."""
     nlp = entities.load_model(model)
     found = {}
     for doc in gold:

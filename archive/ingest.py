@@ -93,7 +93,8 @@ def import_files(
 
     With an extractor, the batch's new articles go through the model together
     before the write transaction opens, so readers and the model never wait on
-    each other; entities are linked once, after the last batch."""
+    each other; entities are linked once, after the last batch, when anything
+    changed (or an interrupted import left mentions unlinked)."""
     summary = Summary()
     for start in range(0, len(files), BATCH_SIZE):
         batch: list[tuple[Path, store.Document | Rejected]] = []
@@ -116,7 +117,7 @@ def import_files(
                     summary.count(outcome)
                 if on_file:
                     on_file(path, outcome)
-    if extractor is not None:
+    if extractor is not None and (summary.imported or summary.updated or store.has_unlinked_mentions(db)):
         with store.transaction(db):
             entities.link(db, extractor.aliases)
     return summary

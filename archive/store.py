@@ -200,10 +200,9 @@ def save(db: sqlite_utils.Database, doc: Document) -> Status:
     """Store a document, replacing what an earlier version of its file left."""
     conn = db.conn
     stale = [row[0] for row in conn.execute("SELECT id FROM articles WHERE path = ? AND id != ?", [doc.path, doc.id])]
-    stored = conn.execute("SELECT pipeline, entity_model FROM articles WHERE id = ?", [doc.id]).fetchone()
+    stored = _stored(db, doc.id)
     current = stored is not None and stored[0] == doc.pipeline
-    annotated = doc.mentions is None or (current and stored[1] == doc.entity_model)
-    if current and annotated and not stale:
+    if not stale and not needs_work(db, doc.id, doc.pipeline, doc.entity_model if doc.mentions is not None else None):
         return Status.UNCHANGED
     with savepoint(db):
         for article_id in stale:
@@ -218,10 +217,20 @@ def save(db: sqlite_utils.Database, doc: Document) -> Status:
     return Status.UPDATED if stale or stored else Status.IMPORTED
 
 
+def _stored(db: sqlite_utils.Database, doc_id: str) -> tuple[str, str | None] | None:
+    """The pipeline and entity model of what is stored for this content, if anything."""
+    return db.conn.execute("SELECT pipeline, entity_model FROM articles WHERE id = ?", [doc_id]).fetchone()
+
+
 def needs_work(db: sqlite_utils.Database, doc_id: str, pipeline: str, entity_model: str | None) -> bool:
-    """Whether saving this document would change anything stored for its content."""
-    stored = db.conn.execute("SELECT pipeline, entity_model FROM articles WHERE id = ?", [doc_id]).fetchone()
+    """Whether saving this content would change what is stored; entity_model None
+    means entities are not being extracted, so stored mentions do not matter."""
+    stored = _stored(db, doc_id)
     return stored is None or stored[0] != pipeline or (entity_model is not None and stored[1] != entity_model)
+
+
+def has_unlinked_mentions(db: sqlite_utils.Database) -> bool:
+    return db.conn.execute("SELECT 1 FROM mentions WHERE entity_id IS NULL LIMIT 1").fetchone() is not None
 
 
 def replace_mentions(

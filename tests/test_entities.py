@@ -196,6 +196,19 @@ def test_no_entities_then_entities_then_rebuild_keeps_ids(tmp_path):
     assert third.output.startswith("0 imported, 1 unchanged")
 
 
+def test_mentions_left_unlinked_are_linked_by_the_next_import(tmp_path, ruleset, extractor):
+    # An import stopped between its last batch and the link leaves mentions without
+    # an entity; the next import links them even when no file changed.
+    db = store.open_db(tmp_path / "archive.db")
+    ingest.import_files(db, seed_files()[:1], ruleset, extractor=extractor)
+    linked = db.conn.execute("SELECT id, entity_id FROM mentions ORDER BY id").fetchall()
+    db.conn.execute("DELETE FROM article_entities")
+    db.conn.execute("UPDATE mentions SET entity_id = NULL")
+    summary = ingest.import_files(db, seed_files()[:1], ruleset, extractor=extractor)
+    assert summary.unchanged == 1
+    assert db.conn.execute("SELECT id, entity_id FROM mentions ORDER BY id").fetchall() == linked
+
+
 def test_an_unknown_model_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["import", str(seed_files()[0]), "--db", str(tmp_path / "a.db"),
                                       "--model", "no_such_model"])
