@@ -9,7 +9,7 @@ import click
 
 from . import entities, ingest, store
 from .clean import RulesError, load_rules
-from .read import Rejected
+from .read import DEFAULT_MAX_BYTES, Rejected
 
 # A progress bar is drawn for runs of at least this many files, on a terminal.
 PROGRESS_MIN_FILES = 20
@@ -50,6 +50,13 @@ def _rules(rules_files):
         raise click.UsageError(str(e))
 
 
+def _one_writer(db_path):
+    def waiting():
+        click.echo(f"Waiting: another import is writing to {db_path}", err=True)
+
+    return store.import_lock(db_path, on_wait=waiting)
+
+
 @click.group()
 @click.version_option(package_name="news-archive")
 def cli():
@@ -57,38 +64,44 @@ def cli():
 
 
 @cli.command(name="import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @DB_OPTION
 @RULES_OPTION
 @click.option("--no-entities", is_flag=True, help="Skip entity extraction (stored entities are kept).")
 @MODEL_OPTION
 @ALIASES_OPTION
-def import_(paths, db_path, rules_files, no_entities, model, alias_files):
+@click.option(
+    "--max-size", "max_mb", type=click.FloatRange(min=0, min_open=True), show_default=True,
+    default=DEFAULT_MAX_BYTES / 1_000_000, help="Reject files larger than this many MB, unread.",
+)
+def import_(paths, db_path, rules_files, no_entities, model, alias_files, max_mb):
     """Import articles from PATHS: files, or folders searched for *.txt.
 
-    Exits 0 when every file was imported, 1 when some file was rejected (the
-    others are imported all the same), 2 on a usage error.
+    A bad file is reported on one line and recorded in import_errors; the
+    others are imported all the same. One import runs at a time per archive:
+    a second one waits. Exits 0 when every file was imported, 1 when some file
+    was rejected, 2 on a usage error.
     """
     ruleset = _rules(rules_files)
     extractor = None if no_entities else _extractor(model, alias_files)
     files = ingest.find_files(paths)
-    try:
-        db = store.open_db(db_path)
-    except sqlite3.Error as e:
-        raise click.ClickException(f"{db_path}: cannot open the archive: {e}")
 
     hidden = not sys.stderr.isatty() or len(files) < PROGRESS_MIN_FILES
-    with click.progressbar(length=len(files), label="Importing", file=sys.stderr, hidden=hidden) as bar:
+    try:
+        with _one_writer(db_path):
+            db = store.open_db(db_path)
+            with click.progressbar(length=len(files), label="Importing", file=sys.stderr, hidden=hidden) as bar:
 
-        def on_file(path, outcome):
-            if isinstance(outcome, Rejected):
-                click.echo(f"error: {path}: {outcome}", err=True)
-            bar.update(1)
+                def on_file(path, outcome):
+                    if isinstance(outcome, Rejected):
+                        click.echo(f"error: {path}: {outcome}", err=True)
+                    bar.update(1)
 
-        try:
-            summary = ingest.import_files(db, files, ruleset, on_file=on_file, extractor=extractor)
-        except sqlite3.Error as e:
-            raise click.ClickException(f"{db_path}: {e}")
+                summary = ingest.import_files(
+                    db, files, ruleset, on_file=on_file, extractor=extractor, max_bytes=int(max_mb * 1_000_000)
+                )
+    except sqlite3.Error as e:
+        raise click.ClickException(f"{db_path}: {store.describe_error(e)}")
     click.echo(f"{summary} ({db_path})")
     sys.exit(1 if summary.rejected else 0)
 
@@ -106,13 +119,14 @@ def entities_(db_path, model, alias_files):
         raise click.ClickException(f"{db_path}: no such archive; run 'archive import' first")
     extractor = _extractor(model, alias_files)
     try:
-        db = store.open_db(db_path)
-        total = db.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-        hidden = not sys.stderr.isatty() or total < PROGRESS_MIN_FILES
-        with click.progressbar(length=total, label="Extracting", file=sys.stderr, hidden=hidden) as bar:
-            result = ingest.reannotate(db, extractor, on_article=lambda: bar.update(1))
+        with _one_writer(db_path):
+            db = store.open_db(db_path)
+            total = db.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+            hidden = not sys.stderr.isatty() or total < PROGRESS_MIN_FILES
+            with click.progressbar(length=total, label="Extracting", file=sys.stderr, hidden=hidden) as bar:
+                result = ingest.reannotate(db, extractor, on_article=lambda: bar.update(1))
     except sqlite3.Error as e:
-        raise click.ClickException(f"{db_path}: {e}")
+        raise click.ClickException(f"{db_path}: {store.describe_error(e)}")
     click.echo(f"{total} articles, {result.mentions} mentions, {result.entities} entities ({db_path})")
 
 

@@ -136,11 +136,12 @@ def archive(gold: list[GoldDoc], model: str | None, aliases: entities.Aliases, c
         files = [d.path for d in gold] + ingest.find_files(context)
         ingest.import_files(db, files, load_rules(), extractor=extractor)
         found: dict[Path, list[Found]] = defaultdict(list)
+        # A gold file may also be in the context folder: every file of an article counts.
         rows = db.conn.execute(
-            "SELECT a.path, e.type, e.name, group_concat(m.text, char(31)) FROM article_entities ae"
-            " JOIN articles a ON a.id = ae.article_id JOIN entities e ON e.id = ae.entity_id"
+            "SELECT f.path, e.type, e.name, group_concat(m.text, char(31)) FROM article_entities ae"
+            " JOIN article_files f ON f.article_id = ae.article_id JOIN entities e ON e.id = ae.entity_id"
             " JOIN mentions m ON m.article_id = ae.article_id AND m.entity_id = ae.entity_id"
-            " GROUP BY ae.article_id, ae.entity_id"
+            " GROUP BY f.path, ae.entity_id"
         )
         for path, kind, name, texts in rows:
             if group(kind):

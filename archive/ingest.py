@@ -12,13 +12,13 @@ from typing import Callable, Iterable, Sequence
 import sqlite_utils
 
 from . import entities, store
-from .clean import RuleSet, clean
+from .clean import RuleSet, clean, normalize_text
 from .parse import parse
-from .read import Rejected, decode
+from .read import DEFAULT_MAX_BYTES, Rejected, decode, read_file
 
 # Code changes that alter what the importer stores bump this, so re-importing
 # refreshes articles cleaned by an older version.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 # Articles written per transaction.
 BATCH_SIZE = 200
 
@@ -28,6 +28,7 @@ class Summary:
     imported: int = 0
     unchanged: int = 0
     updated: int = 0
+    duplicate: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)
 
     def count(self, status: store.Status) -> None:
@@ -36,18 +37,26 @@ class Summary:
     def __str__(self) -> str:
         return (
             f"{self.imported} imported, {self.unchanged} unchanged, "
-            f"{self.updated} updated, {len(self.rejected)} rejected"
+            f"{self.updated} updated, {self.duplicate} duplicate, {len(self.rejected)} rejected"
         )
 
 
 def find_files(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; folders searched recursively for *.txt, in a stable order."""
+    """Files as given; folders searched for *.txt, in a stable order.
+
+    Links to folders are not followed, so a link loop cannot trap the search.
+    A folder that cannot be listed is kept in the list: reading it then gives
+    the reason, which is reported like any other bad file."""
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.txt") if not p.is_dir()))
-        else:
+        if not path.is_dir():
             found.append(path)
+            continue
+        unreadable: list[Path] = []
+        in_folder: list[Path] = []
+        for folder, _, names in os.walk(path, onerror=lambda e: unreadable.append(Path(e.filename))):
+            in_folder.extend(Path(folder, name) for name in names if name.lower().endswith(".txt"))
+        found.extend(sorted(in_folder + unreadable))
     return list(dict.fromkeys(found))
 
 
@@ -55,30 +64,26 @@ def pipeline_id(ruleset: RuleSet) -> str:
     return hashlib.sha256(f"{PIPELINE_VERSION}:{ruleset.fingerprint}".encode()).hexdigest()[:16]
 
 
-def prepare(path: Path, ruleset: RuleSet) -> store.Document:
+def prepare(path: Path, ruleset: RuleSet, max_bytes: int = DEFAULT_MAX_BYTES) -> store.Document:
     """Read, clean and parse one file; raises Rejected with the reason."""
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError as e:
-        raise Rejected("is a folder") from e
-    except FileNotFoundError as e:
-        raise Rejected("no such file (or a broken link)") from e
-    except OSError as e:
-        raise Rejected(f"cannot read: {e.strerror or e}") from e
+    data = read_file(path, max_bytes)
+    if not data:
+        raise Rejected("empty file")
     decoded = decode(data)
     if not decoded.text.strip():
-        raise Rejected("empty file")
-    article = parse(clean(decoded.text, ruleset), ruleset)
+        raise Rejected("only white space")
+    text = normalize_text(decoded.text)
+    article = parse(clean(text, ruleset), ruleset)
     if not article.paragraphs:
         raise Rejected("no article text: every line is boilerplate")
-    digest = hashlib.sha256(data).hexdigest()
     return store.Document(
-        id=digest[:16],
+        id=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
         path=os.path.abspath(path),
-        sha256=digest,
+        sha256=hashlib.sha256(data).hexdigest(),
         encoding=decoded.encoding,
         pipeline=pipeline_id(ruleset),
         article=article,
+        repairs="; ".join(decoded.repairs) or None,
     )
 
 
@@ -88,6 +93,7 @@ def import_files(
     ruleset: RuleSet,
     on_file: Callable[[Path, store.Status | Rejected], None] | None = None,
     extractor: entities.Extractor | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Summary:
     """Import files in batched transactions; a bad file is reported and skipped.
 
@@ -100,7 +106,7 @@ def import_files(
         batch: list[tuple[Path, store.Document | Rejected]] = []
         for path in files[start : start + BATCH_SIZE]:
             try:
-                batch.append((path, prepare(path, ruleset)))
+                batch.append((path, prepare(path, ruleset, max_bytes)))
             except Rejected as e:
                 batch.append((path, e))
         if extractor is not None:
@@ -126,16 +132,18 @@ def import_files(
 def _annotate(
     db: sqlite_utils.Database, batch: list[tuple[Path, store.Document | Rejected]], extractor: entities.Extractor
 ) -> list[tuple[Path, store.Document | Rejected]]:
-    """Attach mentions to the documents whose stored mentions are missing or stale."""
-    todo = [
-        i for i, (_, doc) in enumerate(batch)
-        if isinstance(doc, store.Document) and store.needs_work(db, doc.id, doc.pipeline, extractor.stamp)
-    ]
-    found = extractor.extract([batch[i][1].article.paragraphs for i in todo])  # type: ignore[union-attr]
+    """Attach mentions to the documents whose stored mentions are missing or stale;
+    a text met twice in the batch goes through the model once."""
+    todo: dict[str, list[int]] = {}
+    for i, (_, doc) in enumerate(batch):
+        if isinstance(doc, store.Document) and store.needs_work(db, doc.id, doc.pipeline, extractor.stamp):
+            todo.setdefault(doc.id, []).append(i)
+    found = extractor.extract([batch[at[0]][1].article.paragraphs for at in todo.values()])  # type: ignore[union-attr]
     annotated = list(batch)
-    for i, mentions in zip(todo, found):
-        path, doc = batch[i]
-        annotated[i] = (path, dataclasses.replace(doc, mentions=mentions, entity_model=extractor.stamp))
+    for at, mentions in zip(todo.values(), found):
+        for i in at:
+            path, doc = batch[i]
+            annotated[i] = (path, dataclasses.replace(doc, mentions=mentions, entity_model=extractor.stamp))
     return annotated
 
 

@@ -24,6 +24,11 @@ WALL_CHARS = 1200
 # Passages of a split wall aim for this size, sentence by sentence.
 PASSAGE_CHARS = 600
 PASSAGE_MAX_SENTENCES = 5
+# A run of text with no sentence end is cut at a space below this length, so no
+# stored paragraph is too long to show, to highlight or to give the model.
+PASSAGE_MAX_CHARS = 2000
+# The sentencizer reads a huge wall in windows of about this size, bounding memory.
+SENTENCE_WINDOW_CHARS = 100_000
 
 _SENTENCE_END = tuple(".!?…:;\"'”’»)]")
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
@@ -123,20 +128,40 @@ def split_wall(paragraph: str) -> list[str]:
     """A wall of text becomes passages of a few sentences each."""
     if len(paragraph) <= WALL_CHARS:
         return [paragraph]
-    passages: list[str] = []
+    passages: list[tuple[int, int]] = []
     first = last = None
     count = 0
     for start, end in sentence_spans(paragraph):
         if first is not None and (end - first > PASSAGE_CHARS or count == PASSAGE_MAX_SENTENCES):
-            passages.append(paragraph[first:last])
+            passages.append((first, last))
             first, count = None, 0
         if first is None:
             first = start
         last = end
         count += 1
     if first is not None:
-        passages.append(paragraph[first:last])
-    return passages
+        passages.append((first, last))
+    return [paragraph[a:b] for start, end in passages for a, b in _cut(paragraph, start, end)]
+
+
+def _cut(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Pieces of text[start:end] no longer than PASSAGE_MAX_CHARS, cut at spaces
+    where there are any; each piece is a slice of the text, trimmed."""
+    pieces = []
+    while end - start > PASSAGE_MAX_CHARS:
+        cut = text.rfind(" ", start + 1, start + PASSAGE_MAX_CHARS + 1)
+        if cut <= start:
+            cut = start + PASSAGE_MAX_CHARS
+        stop = cut
+        while stop > start and text[stop - 1].isspace():
+            stop -= 1
+        pieces.append((start, stop))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        pieces.append((start, end))
+    return pieces
 
 
 @lru_cache(maxsize=1)
@@ -158,14 +183,17 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentence boundaries that respect abbreviations (Mr., U.S.) and quotes,
     as offsets into ``text``: a passage is always a slice of what was written."""
     bounds = [0]
-    for span in list(_sentencizer()(text).sents)[1:]:
-        start = span.start_char
-        m = _OPENERS.search(text[bounds[-1] : start].rstrip())
-        if m:
-            start = bounds[-1] + m.start(1)
-        # A boundary needs white space before it: "One.Tel" is one name.
-        if start > bounds[-1] and text[start - 1].isspace():
-            bounds.append(start)
+    for offset, window in _windows(text):
+        for span in _sentencizer()(window).sents:
+            start = offset + span.start_char
+            if start == 0:
+                continue
+            m = _OPENERS.search(text[bounds[-1] : start].rstrip())
+            if m:
+                start = bounds[-1] + m.start(1)
+            # A boundary needs white space before it: "One.Tel" is one name.
+            if start > bounds[-1] and text[start - 1].isspace():
+                bounds.append(start)
     bounds.append(len(text))
     spans = []
     for a, b in zip(bounds, bounds[1:]):
@@ -175,6 +203,20 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         if trail > lead:
             spans.append((a + lead, a + trail))
     return spans or [(0, len(text))]
+
+
+def _windows(text: str) -> list[tuple[int, str]]:
+    """(offset, piece) windows of a long text, cut at white space."""
+    windows = []
+    start = 0
+    while len(text) - start > SENTENCE_WINDOW_CHARS:
+        cut = text.rfind(" ", start + 1, start + SENTENCE_WINDOW_CHARS)
+        if cut <= start:
+            cut = start + SENTENCE_WINDOW_CHARS
+        windows.append((start, text[start:cut]))
+        start = cut
+    windows.append((start, text[start:]))
+    return windows
 
 
 def sentences(text: str) -> list[str]:

@@ -3,18 +3,48 @@
 from __future__ import annotations
 
 import codecs
+import errno
+import os
+import re
+import stat
 from dataclasses import dataclass
+from pathlib import Path
 
+import ftfy
 from charset_normalizer import from_bytes
 
+# Files above this size are rejected unread: a news article is a few KB, and the
+# pipeline holds a whole file in memory. ``archive import --max-size`` changes it.
+DEFAULT_MAX_BYTES = 5_000_000
 # Share of NUL and other control bytes above which a file is binary, not text.
 BINARY_CONTROL_RATIO = 0.05
+# UTF-16 without a byte order mark: this share of one byte position is NUL.
+UTF16_NUL_RATIO = 0.4
+# Detection results this close in coherence are a tie, which goes to cp1252.
+DETECTION_TIE = 0.01
+PREFERRED_LEGACY = "cp1252"
 _BOMS = [
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 ]
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+# Control characters a text file should never hold; a damaged copy or a bad
+# export leaves them. Tab, newline, carriage return and form feed are text.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Only mojibake is repaired: quotes, ligatures, full-width forms and HTML
+# entities are what the page said and stay as they are.
+_REPAIR = ftfy.TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    remove_control_chars=False,
+    normalization=None,
+    explain=True,
+)
 
 
 class Rejected(Exception):
@@ -25,26 +55,107 @@ class Rejected(Exception):
 class Decoded:
     text: str
     encoding: str
+    # What was done to the text after decoding, for the record; empty when nothing.
+    repairs: tuple[str, ...] = ()
+
+
+def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """A file's bytes, never more than ``max_bytes`` of them in memory."""
+    try:
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            os.listdir(path)  # an unreadable folder says so here
+            raise Rejected("is a folder")
+        if not stat.S_ISREG(info.st_mode):
+            # Opening a named pipe would wait forever for a writer.
+            raise Rejected("not a regular file (a pipe, socket or device)")
+        if info.st_size > max_bytes:
+            raise Rejected(f"{_megabytes(info.st_size)}, over the {_megabytes(max_bytes)} limit (--max-size)")
+        with open(path, "rb") as f:
+            # A file that grows while it is read is still bounded.
+            data = f.read(max_bytes + 1)
+    except FileNotFoundError as e:
+        raise Rejected("no such file (or a broken link)") from e
+    except PermissionError as e:
+        raise Rejected("permission denied") from e
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise Rejected("a symbolic link that loops") from e
+        raise Rejected(f"cannot read: {e.strerror or e}") from e
+    if len(data) > max_bytes:
+        raise Rejected(f"over the {_megabytes(max_bytes)} limit (--max-size)")
+    return data
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.3g} MB"
 
 
 def decode(data: bytes) -> Decoded:
-    """UTF-8 and BOM-marked files as they are; anything else through charset detection."""
+    """UTF-8 and BOM-marked files as they are; anything else through charset
+    detection. Then mojibake is repaired and control characters dropped."""
+    decoded = _decode(data)
+    repairs: list[str] = []
+    text = decoded.text
+    if not text.isascii():
+        fixed = ftfy.fix_and_explain(text, config=_REPAIR)
+        if fixed.text != text:
+            steps = [f"{step} {name}" for step, name in fixed.explanation or []]
+            repairs.append("mojibake repaired (" + ", ".join(steps) + ")")
+            text = fixed.text
+    text, controls = _CONTROL_CHARS.subn("", text)
+    if controls:
+        repairs.append(f"{controls} control characters removed")
+    return Decoded(text, decoded.encoding, tuple(repairs))
+
+
+def _decode(data: bytes) -> Decoded:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
                 return Decoded(data.decode(encoding), encoding)
             except UnicodeDecodeError as e:
                 raise Rejected(f"not valid {encoding}: {e.reason}") from e
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        try:
+            return Decoded(data.decode(utf16), utf16)
+        except UnicodeDecodeError:
+            pass
     if _looks_binary(data):
         raise Rejected("binary file, not text")
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
+    results = from_bytes(data)
+    best = results.best()
     if best is None:
         raise Rejected("binary file or unknown text encoding")
+    # Short texts often tie between code pages that decode them alike but for a
+    # letter or two (cp1250 reads "à" as "ŕ"); the tie goes to the web's own.
+    for match in results:
+        if (
+            match.chaos <= best.chaos
+            and match.coherence >= best.coherence - DETECTION_TIE
+            and PREFERRED_LEGACY in match.could_be_from_charset
+        ):
+            return Decoded(str(match), PREFERRED_LEGACY)
     return Decoded(str(best), best.encoding)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Latin-script UTF-16 shows as a NUL in every other byte."""
+    sample = data[:65536]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    half = len(sample) // 2
+    if odd.count(0) > UTF16_NUL_RATIO * half and even.count(0) == 0:
+        return "utf-16-le"
+    if even.count(0) > UTF16_NUL_RATIO * half and odd.count(0) == 0:
+        return "utf-16-be"
+    return None
 
 
 def _looks_binary(data: bytes) -> bool:

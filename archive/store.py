@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
+
+try:
+    import fcntl
+except ImportError:  # Windows: SQLite's own locking still keeps the file whole
+    fcntl = None  # type: ignore[assignment]
 
 import sqlite_utils
 
@@ -29,6 +35,7 @@ TABLES: dict[str, dict] = {
             "path": str,
             "sha256": str,
             "encoding": str,
+            "repairs": str,
             "word_count": int,
             "body": str,
             "imported_at": str,
@@ -97,6 +104,14 @@ TABLES: dict[str, dict] = {
         "foreign_keys": [("entity_id", "entities", "id")],
         "indexes": [["entity_id"]],
     },
+    # Every file that holds an article's text: the same story saved twice is one article.
+    "article_files": {
+        "columns": {"path": str, "article_id": str, "sha256": str, "encoding": str, "repairs": str, "imported_at": str},
+        "pk": "path",
+        "not_null": {"article_id", "sha256", "imported_at"},
+        "foreign_keys": [("article_id", "articles", "id")],
+        "indexes": [["article_id"]],
+    },
     "import_errors": {
         "columns": {"path": str, "reason": str, "at": str},
         "pk": "path",
@@ -115,11 +130,15 @@ class Status(str, Enum):
     IMPORTED = "imported"
     UNCHANGED = "unchanged"
     UPDATED = "updated"
+    DUPLICATE = "duplicate"
 
 
 @dataclass(frozen=True)
 class Document:
-    """An article ready to store: what the file said, and where it came from."""
+    """An article ready to store: what the file said, and where it came from.
+
+    ``id`` comes from the text, ``sha256`` from the file's bytes: one text
+    saved in two encodings, or under two names, is one article."""
 
     id: str
     path: str
@@ -127,6 +146,7 @@ class Document:
     encoding: str
     pipeline: str
     article: Article
+    repairs: str | None = None
     # None when imported without entities: stored mentions are then left as they are.
     mentions: list[Mention] | None = None
     entity_model: str | None = None
@@ -134,7 +154,7 @@ class Document:
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """A connection in autocommit mode: the importer draws its own transactions."""
-    conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_S)
     db = sqlite_utils.Database(conn)
     ensure_schema(db)
     return db
@@ -165,6 +185,60 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     for name, columns in FTS.items():
         if not db.table(f"{name}_fts").exists():
             db.table(name).enable_fts(columns, fts_version="FTS5", tokenize=TOKENIZE, create_triggers=True)
+
+
+# How long a write waits for another connection's transaction to end.
+BUSY_TIMEOUT_S = 30
+
+# SQLite's error names, in the words a user can act on.
+_ERRORS = {
+    "SQLITE_READONLY": "the archive is read-only: check the permissions of the file and its folder",
+    "SQLITE_FULL": "the disk is full: the batch being written was rolled back; free some space and import again",
+    "SQLITE_BUSY": f"the archive is busy: another program held its write lock for over {BUSY_TIMEOUT_S} s",
+    "SQLITE_LOCKED": "the archive is locked by another connection",
+    "SQLITE_NOTADB": "not an archive: the file is not a SQLite database",
+    "SQLITE_CORRUPT": "the database file is damaged (PRAGMA integrity_check says where)",
+    "SQLITE_CANTOPEN": "cannot open the file: does its folder exist, and may it be written?",
+    "SQLITE_IOERR": "the disk reported an I/O error",
+    "SQLITE_PERM": "permission denied",
+}
+
+
+def describe_error(error: sqlite3.Error) -> str:
+    """One line for the user: what went wrong with the file, not a traceback."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    for prefix, message in _ERRORS.items():
+        if name == prefix or name.startswith(prefix + "_"):
+            return f"{message} ({error})"
+    return str(error)
+
+
+@contextmanager
+def import_lock(db_path: str | Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """One import at a time per archive: a second one waits for the first to end.
+
+    SQLite alone would keep the file whole, but two imports would interleave
+    their batches and both pay for the same extraction. The lock is an
+    ``flock`` on a file beside the archive, which the system drops if the
+    importer dies, so a killed import never leaves the archive locked."""
+    if fcntl is None:
+        yield
+        return
+    try:
+        fd = os.open(f"{db_path}-import.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:  # a folder we cannot write to: opening the archive says why
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def now() -> str:
@@ -198,23 +272,57 @@ def savepoint(db: sqlite_utils.Database) -> Iterator[None]:
 
 def save(db: sqlite_utils.Database, doc: Document) -> Status:
     """Store a document, replacing what an earlier version of its file left."""
-    conn = db.conn
-    stale = [row[0] for row in conn.execute("SELECT id FROM articles WHERE path = ? AND id != ?", [doc.path, doc.id])]
+    row = db.conn.execute("SELECT article_id, sha256 FROM article_files WHERE path = ?", [doc.path]).fetchone()
+    previous, file_sha256 = row if row else (None, None)
     stored = _stored(db, doc.id)
-    current = stored is not None and stored[0] == doc.pipeline
-    if not stale and not needs_work(db, doc.id, doc.pipeline, doc.entity_model if doc.mentions is not None else None):
+    content_stale = stored is None or stored[0] != doc.pipeline
+    mentions_stale = doc.mentions is not None and (content_stale or stored[1] != doc.entity_model)
+    # A file that reads well again is no longer an import error, changed or not.
+    db.conn.execute("DELETE FROM import_errors WHERE path = ?", [doc.path])
+    if previous == doc.id and file_sha256 == doc.sha256 and not content_stale and not mentions_stale:
         return Status.UNCHANGED
     with savepoint(db):
-        for article_id in stale:
-            delete(db, article_id)
-        if not current:
-            if stored:
-                delete(db, doc.id)
+        if previous is not None and previous != doc.id:
+            _detach(db, doc.path, previous)
+        if stored is None:
             _insert(db, doc)
-        if doc.mentions is not None:
-            replace_mentions(db, doc.id, doc.mentions, doc.entity_model)
-        conn.execute("DELETE FROM import_errors WHERE path = ?", [doc.path])
-    return Status.UPDATED if stale or stored else Status.IMPORTED
+        elif content_stale:
+            _clear(db, doc.id)
+            _rewrite(db, doc)
+        if mentions_stale:
+            replace_mentions(db, doc.id, doc.mentions or [], doc.entity_model)
+        db.conn.execute(
+            "UPDATE articles SET sha256 = ?, encoding = ?, repairs = ? WHERE id = ? AND path = ?",
+            [doc.sha256, doc.encoding, doc.repairs, doc.id, doc.path],
+        )
+        db.conn.execute(
+            "INSERT OR REPLACE INTO article_files (path, article_id, sha256, encoding, repairs, imported_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [doc.path, doc.id, doc.sha256, doc.encoding, doc.repairs, now()],
+        )
+    if stored is None:
+        return Status.UPDATED if previous else Status.IMPORTED
+    if previous is None:
+        return Status.DUPLICATE
+    return Status.UPDATED if previous != doc.id or content_stale or mentions_stale else Status.UNCHANGED
+
+
+def _detach(db: sqlite_utils.Database, path: str, article_id: str) -> None:
+    """A file no longer holds this article: the article goes with its last file."""
+    conn = db.conn
+    conn.execute("DELETE FROM article_files WHERE path = ?", [path])
+    other = conn.execute(
+        "SELECT path, sha256, encoding, repairs FROM article_files WHERE article_id = ? ORDER BY imported_at, path"
+        " LIMIT 1",
+        [article_id],
+    ).fetchone()
+    if other is None:
+        delete(db, article_id)
+    else:  # the article's own file facts name a file that still holds it
+        conn.execute(
+            "UPDATE articles SET path = ?, sha256 = ?, encoding = ?, repairs = ? WHERE id = ? AND path = ?",
+            [*other, article_id, path],
+        )
 
 
 def _stored(db: sqlite_utils.Database, doc_id: str) -> tuple[str, str | None] | None:
@@ -257,27 +365,49 @@ def replace_mentions(
 def _insert(db: sqlite_utils.Database, doc: Document) -> None:
     article = doc.article
     db.conn.execute(
-        "INSERT INTO articles (id, title, published, source, path, sha256, encoding, word_count,"
-        " body, imported_at, pipeline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO articles (id, title, published, source, path, sha256, encoding, repairs, word_count,"
+        " body, imported_at, pipeline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             doc.id, article.title, article.published, article.source, doc.path, doc.sha256,
-            doc.encoding, article.word_count, article.body, now(), doc.pipeline,
+            doc.encoding, doc.repairs, article.word_count, article.body, now(), doc.pipeline,
         ],
     )
+    _insert_lines(db, doc)
+
+
+def _rewrite(db: sqlite_utils.Database, doc: Document) -> None:
+    """The same text cleaned by other rules or code: the article keeps its id and files."""
+    article = doc.article
+    db.conn.execute(
+        "UPDATE articles SET title = ?, published = ?, source = ?, word_count = ?, body = ?,"
+        " imported_at = ?, pipeline = ?, entity_model = NULL WHERE id = ?",
+        [article.title, article.published, article.source, article.word_count, article.body, now(),
+         doc.pipeline, doc.id],
+    )
+    _insert_lines(db, doc)
+
+
+def _insert_lines(db: sqlite_utils.Database, doc: Document) -> None:
     db.conn.executemany(
         "INSERT INTO paragraphs (article_id, position, text) VALUES (?, ?, ?)",
-        [(doc.id, position, text) for position, text in enumerate(article.paragraphs, start=1)],
+        [(doc.id, position, text) for position, text in enumerate(doc.article.paragraphs, start=1)],
     )
     db.conn.executemany(
         "INSERT INTO removed_lines (article_id, line_number, text, reason) VALUES (?, ?, ?, ?)",
-        [(doc.id, r.line_number, r.text, r.reason) for r in article.removed],
+        [(doc.id, r.line_number, r.text, r.reason) for r in doc.article.removed],
     )
+
+
+def _clear(db: sqlite_utils.Database, article_id: str) -> None:
+    """Every row that hangs off an article, the article row and its files aside."""
+    for table in ("article_entities", "mentions", "removed_lines", "paragraphs"):
+        db.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
 
 
 def delete(db: sqlite_utils.Database, article_id: str) -> None:
     """Remove an article and every row that hangs off it; triggers update the indexes."""
-    for table in ("article_entities", "mentions", "removed_lines", "paragraphs"):
-        db.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
+    _clear(db, article_id)
+    db.conn.execute("DELETE FROM article_files WHERE article_id = ?", [article_id])
     db.conn.execute("DELETE FROM articles WHERE id = ?", [article_id])
 
 

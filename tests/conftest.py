@@ -1,4 +1,8 @@
+import ctypes
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +15,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 BBC = ROOT.parent / "shared" / "corpora" / "bbc-news"
+# linux/prctl.h and linux/capability.h
+PR_CAPBSET_DROP = 24
+CAP_DAC_OVERRIDE = 1
+CAP_DAC_READ_SEARCH = 2
 
 
 def seed_files() -> list[Path]:
@@ -66,3 +74,26 @@ def seeded_db_path(tmp_path_factory, ruleset, extractor):
 @pytest.fixture
 def seeded_ds(seeded_db_path):
     return make_datasette(seeded_db_path)
+
+
+def without_file_privileges():
+    """A preexec_fn for a child that obeys file permissions even when run as root:
+    it drops the capabilities that let root read and write any file."""
+    if os.geteuid() != 0:
+        return None
+
+    def drop() -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+            if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+                raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+    return drop
+
+
+def run_archive(*args, preexec_fn=None, timeout=600) -> subprocess.CompletedProcess:
+    """The command line in a process of its own, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "archive", *map(str, args)],
+        capture_output=True, text=True, timeout=timeout, preexec_fn=preexec_fn,
+    )

@@ -20,9 +20,9 @@ def run(*args):
 def test_import_reports_a_summary_and_exits_0(db_path):
     result = run("import", SEEDS, "--db", db_path)
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"5 imported, 0 unchanged, 0 updated, 0 rejected ({db_path})\n"
+    assert result.stdout == f"5 imported, 0 unchanged, 0 updated, 0 duplicate, 0 rejected ({db_path})\n"
     again = run("import", SEEDS, "--db", db_path)
-    assert again.stdout.startswith("0 imported, 5 unchanged, 0 updated, 0 rejected")
+    assert again.stdout.startswith("0 imported, 5 unchanged, 0 updated, 0 duplicate, 0 rejected")
 
 
 def test_bad_files_are_reported_and_the_rest_imported(db_path, tmp_path):
@@ -31,10 +31,10 @@ def test_bad_files_are_reported_and_the_rest_imported(db_path, tmp_path):
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 4)
     result = run("import", folder, "--db", db_path)
     assert result.exit_code == 1
-    assert result.stdout.startswith("1 imported, 0 unchanged, 0 updated, 3 rejected")
+    assert result.stdout.startswith("1 imported, 0 unchanged, 0 updated, 0 duplicate, 3 rejected")
     assert result.stderr.splitlines() == [
         f"error: {folder / 'binary.txt'}: binary file, not text",
-        f"error: {folder / 'empty.txt'}: empty file",
+        f"error: {folder / 'empty.txt'}: only white space",
         f"error: {folder / 'junk.txt'}: no article text: every line is boilerplate",
     ]
     from archive.store import open_db
@@ -42,12 +42,18 @@ def test_bad_files_are_reported_and_the_rest_imported(db_path, tmp_path):
     db = open_db(db_path)
     assert db.table("articles").count == 1
     assert sorted(r["reason"] for r in db.table("import_errors").rows) == [
-        "binary file, not text", "empty file", "no article text: every line is boilerplate",
+        "binary file, not text", "no article text: every line is boilerplate", "only white space",
     ]
 
 
+def test_a_missing_path_is_a_bad_file_not_a_usage_error(db_path, tmp_path):
+    result = run("import", tmp_path / "missing.txt", SEEDS, "--db", db_path)
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {tmp_path / 'missing.txt'}: no such file (or a broken link)\n"
+    assert result.stdout.startswith("5 imported,")
+
+
 def test_usage_errors_exit_2(db_path, tmp_path):
-    assert run("import", tmp_path / "missing", "--db", db_path).exit_code == 2
     assert run("import", "--db", db_path).exit_code == 2
     bad_rules = tmp_path / "bad.yml"
     bad_rules.write_text("rules:\n  - name: x\n    pattern: '('\n", encoding="utf-8")

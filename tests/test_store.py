@@ -21,7 +21,8 @@ def test_schema(fresh_db):
     assert columns(fresh_db, "articles") == [
         ("id", "TEXT", 0, 1), ("title", "TEXT", 1, 0), ("published", "TEXT", 0, 0),
         ("source", "TEXT", 0, 0), ("path", "TEXT", 1, 0), ("sha256", "TEXT", 1, 0),
-        ("encoding", "TEXT", 0, 0), ("word_count", "INTEGER", 1, 0), ("body", "TEXT", 1, 0),
+        ("encoding", "TEXT", 0, 0), ("repairs", "TEXT", 0, 0), ("word_count", "INTEGER", 1, 0),
+        ("body", "TEXT", 1, 0),
         ("imported_at", "TEXT", 1, 0), ("pipeline", "TEXT", 1, 0), ("entity_model", "TEXT", 0, 0),
     ]
     assert columns(fresh_db, "paragraphs") == [
@@ -42,6 +43,10 @@ def test_schema(fresh_db):
     ]
     assert [c[0] for c in columns(fresh_db, "entities")] == [
         "id", "key", "name", "type", "aliases", "article_count", "mention_count"
+    ]
+    assert columns(fresh_db, "article_files") == [
+        ("path", "TEXT", 0, 1), ("article_id", "TEXT", 1, 0), ("sha256", "TEXT", 1, 0), ("encoding", "TEXT", 0, 0),
+        ("repairs", "TEXT", 0, 0), ("imported_at", "TEXT", 1, 0),
     ]
     for fts in ("articles_fts", "paragraphs_fts"):
         sql = fresh_db.table(fts).schema

@@ -1,0 +1,182 @@
+"""Reading files: encodings, mojibake, control characters, size limits, and what is rejected."""
+
+import codecs
+import subprocess
+import sys
+
+import pytest
+
+from archive import ingest, store
+from archive.read import Rejected, decode, read_file
+
+from .conftest import BBC, SEEDS
+
+# Long enough for a detector to have something to go on, with the letters each
+# encoding gets wrong when it is read as another.
+FRENCH = (
+    "Le président a reçu à l'Élysée les représentants des régions du nord de la Syrie.\n\n"
+    "« Nous sommes très inquiets », a déclaré le ministre, évoquant la situation à Idlib "
+    "où des milliers de déplacés ont fui les combats depuis le début de l'été.\n"
+)
+TURKISH_ARABIC = "Erdoğan ve Putin İdlib'de ateşkes konusunda anlaştı.\n\nمشاركة : إدلب تحت القصف\n"
+
+
+LATIN1 = FRENCH.replace("«", '"').replace("»", '"')  # latin-1 has no guillemets in this detector's eyes
+
+
+@pytest.mark.parametrize(
+    "data, text, encodings",
+    [
+        (FRENCH.encode("cp1252"), FRENCH, {"cp1252"}),
+        ("“Quoted” 5 €, naïve café — ‘Idlib’ stays as written.\n".encode("cp1252"),
+         "“Quoted” 5 €, naïve café — ‘Idlib’ stays as written.\n", {"cp1252"}),
+        # latin-1 and cp1252 agree on these letters; either name decodes them right.
+        (LATIN1.encode("latin-1"), LATIN1, {"latin_1", "cp1252", "iso8859_15"}),
+        (codecs.BOM_UTF8 + TURKISH_ARABIC.encode("utf-8"), TURKISH_ARABIC, {"utf-8-sig"}),
+        (codecs.BOM_UTF16_LE + TURKISH_ARABIC.encode("utf-16-le"), TURKISH_ARABIC, {"utf-16"}),
+        (codecs.BOM_UTF16_BE + TURKISH_ARABIC.encode("utf-16-be"), TURKISH_ARABIC, {"utf-16"}),
+        (FRENCH.encode("utf-16-le"), FRENCH, {"utf-16-le"}),
+        (FRENCH.encode("utf-16-be"), FRENCH, {"utf-16-be"}),
+    ],
+    ids=["cp1252", "cp1252-quotes", "latin-1", "utf-8-bom", "utf-16-le-bom", "utf-16-be-bom", "utf-16-le", "utf-16-be"],
+)
+def test_encodings_decode_to_the_text_written(data, text, encodings):
+    decoded = decode(data)
+    assert decoded.text == text
+    assert decoded.encoding in encodings
+    assert decoded.repairs == ()
+
+
+def test_the_encoding_is_recorded_on_the_article(fresh_db, ruleset, tmp_path):
+    path = tmp_path / "french.txt"
+    path.write_bytes(("Idlib : la crainte d'un assaut\n\n" + FRENCH).encode("cp1252"))
+    summary = ingest.import_files(fresh_db, [path], ruleset)
+    assert summary.imported == 1
+    [row] = fresh_db.execute("select encoding, body from articles").fetchall()
+    assert row[0] == "cp1252" and "reçu à l'Élysée" in row[1]
+    assert fresh_db.execute("select encoding from article_files").fetchall() == [("cp1252",)]
+
+
+@pytest.mark.parametrize("wrong", ["latin-1", "cp1252"])
+def test_mojibake_is_repaired_and_recorded(wrong):
+    garbled = TURKISH_ARABIC.encode("utf-8").decode(wrong, errors="ignore" if wrong == "cp1252" else "strict")
+    if wrong == "cp1252":  # bytes cp1252 leaves undefined are lost: rebuild them as ftfy expects
+        garbled = TURKISH_ARABIC.encode("utf-8").decode("latin-1").encode("latin-1").decode("cp1252", "replace")
+    decoded = decode(garbled.encode("utf-8"))
+    assert "Erdoğan" in decoded.text and "İdlib" in decoded.text
+    assert decoded.repairs and decoded.repairs[0].startswith("mojibake repaired (encode ")
+
+
+def test_mojibake_repair_is_stored(fresh_db, ruleset, tmp_path):
+    path = tmp_path / "garbled.txt"
+    path.write_text("CafÃ© talks in BÃ©ziers\n\nThe mayor of BÃ©ziers said the cafÃ© would reopen.\n", encoding="utf-8")
+    ingest.import_files(fresh_db, [path], ruleset)
+    [(title, repairs)] = fresh_db.execute("select title, repairs from articles").fetchall()
+    assert title == "Café talks in Béziers"
+    assert repairs == "mojibake repaired (encode latin-1, decode utf-8)"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Montpellier 2-1 B&#233;ziers: a derby for the ages\n\nThe home side won &amp; celebrated.\n",
+        "“Curly quotes”, ﬁ ligatures and ｆｕｌｌ width stay as written.\n",
+        "Straight ASCII text is never touched.\n",
+    ],
+)
+def test_text_that_is_not_mojibake_is_left_alone(text):
+    decoded = decode(text.encode("utf-8"))
+    assert decoded.text == text and decoded.repairs == ()
+
+
+def test_seeds_and_bbc_articles_need_no_repair():
+    files = sorted(SEEDS.glob("*.txt")) + (sorted(BBC.rglob("*.txt"))[:400] if BBC.exists() else [])
+    for path in files:
+        data = path.read_bytes()
+        assert decode(data).text == data.decode("utf-8"), path
+
+
+def test_control_characters_are_removed_not_fatal(fresh_db, ruleset, tmp_path):
+    seed = SEEDS / "004_e04ca7f6de3972df.txt"
+    clean_copy, damaged = tmp_path / "clean.txt", tmp_path / "damaged.txt"
+    clean_copy.write_bytes(seed.read_bytes())
+    text = seed.read_bytes()
+    # A NUL or other control byte after every 40th space, as a damaged copy has them.
+    pieces = text.split(b" ")
+    for i in range(0, len(pieces), 40):
+        pieces[i] += b"\x00\x07\x1b"[i % 3 : i % 3 + 1]
+    damaged.write_bytes(b" ".join(pieces))
+    summary = ingest.import_files(fresh_db, [clean_copy, damaged], ruleset)
+    assert (summary.imported, summary.duplicate, summary.rejected) == (1, 1, [])
+    inserted = len(range(0, len(pieces), 40))
+    assert fresh_db.execute("select path, repairs from article_files order by path").fetchall() == [
+        (str(clean_copy), None), (str(damaged), f"{inserted} control characters removed"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"", "empty file"),
+        (b" \n\t\n\r\n  ", "only white space"),
+        (codecs.BOM_UTF8 + b"\n\n", "only white space"),
+        (bytes(range(256)) * 8, "binary file, not text"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(2000), "binary file, not text"),
+        (b"2,500 $\nDo you like this content? Consider helping us!\nAdjust Comment Print\n", "no article text: every line is boilerplate"),
+        (codecs.BOM_UTF16_LE + b"\x00\xd8", "not valid utf-16"),
+    ],
+    ids=["empty", "white-space", "bom-only", "binary", "png", "boilerplate", "bad-utf-16"],
+)
+def test_bad_files_are_rejected_with_a_reason(tmp_path, ruleset, data, reason):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(data)
+    with pytest.raises(Rejected) as raised:
+        ingest.prepare(path, ruleset)
+    assert str(raised.value).startswith(reason)
+    assert "\n" not in str(raised.value)
+
+
+def test_a_file_over_the_size_limit_is_rejected_unread(tmp_path):
+    path = tmp_path / "huge.txt"
+    with open(path, "wb") as f:  # 60 MB, sparse: the test writes almost nothing
+        f.truncate(60_000_000)
+    with pytest.raises(Rejected, match=r"^60 MB, over the 5 MB limit \(--max-size\)$"):
+        read_file(path)
+    with pytest.raises(Rejected, match="over the 1 MB limit"):
+        read_file(path, max_bytes=1_000_000)
+
+
+def test_a_60_mb_file_and_a_wall_of_text_import_with_bounded_memory(tmp_path):
+    """The 60 MB file is rejected before it is read; the largest file allowed, one
+    5 MB line with no full stop, is read in windows and cut into passages."""
+    from archive.parse import PASSAGE_MAX_CHARS
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    sentence = "The envoy met the delegates in Geneva on Monday and talks went on "
+    with open(folder / "huge.txt", "w", encoding="utf-8") as f:
+        f.write("A report\n\n" + sentence * (60_000_000 // len(sentence)) + "\n")
+    (folder / "wall.txt").write_text("A wall\n\n" + sentence * (4_900_000 // len(sentence)) + "\n", encoding="utf-8")
+    (folder / "story.txt").write_text("Talks in Geneva\n\nThe envoy met the delegates.\n", encoding="utf-8")
+    db_path = tmp_path / "archive.db"
+    script = (
+        "import resource, sys\n"
+        "from archive.cli import cli\n"
+        "try:\n"
+        f"    cli(['import', {str(folder)!r}, '--db', {str(db_path)!r}, '--no-entities'])\n"
+        "except SystemExit as e:\n"
+        "    print('exit', e.code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600)
+    *errors, status = out.stderr.splitlines()
+    assert errors == [f"error: {folder / 'huge.txt'}: 60 MB, over the 5 MB limit (--max-size)"]
+    _, code, max_rss_kb = status.split()
+    assert code == "1"
+    assert out.stdout.startswith("2 imported, 0 unchanged, 0 updated, 0 duplicate, 1 rejected")
+    # Python, spaCy's sentencizer and a 5 MB text: far less than the 60 MB file would cost.
+    assert int(max_rss_kb) < 400_000, max_rss_kb
+    db = store.open_db(db_path)
+    lengths = [row[0] for row in db.execute(
+        "select length(p.text) from paragraphs p join articles a on a.id = p.article_id where a.title = 'A wall'"
+    )]
+    assert len(lengths) > 2000 and max(lengths) <= PASSAGE_MAX_CHARS
