@@ -252,7 +252,9 @@ def transaction(db: sqlite_utils.Database) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        db.conn.execute("ROLLBACK")
+        # SQLite has already rolled back on some errors (a full disk, for one).
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
         raise
     db.conn.execute("COMMIT")
 
@@ -264,8 +266,9 @@ def savepoint(db: sqlite_utils.Database) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        db.conn.execute("ROLLBACK TO article")
-        db.conn.execute("RELEASE article")
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK TO article")
+            db.conn.execute("RELEASE article")
         raise
     db.conn.execute("RELEASE article")
 
