@@ -4,10 +4,14 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from archive import ingest
 from archive.cli import cli
-from archive.clean import RulesError, clean, load_rules
+from archive.clean import RulesError, clean, load_rules, normalize_line, normalize_text
 from archive.parse import parse
+from archive.read import Rejected
 
 from .conftest import golden, seed_files
 
@@ -143,3 +147,54 @@ def test_bad_rules_file_is_a_clear_error(tmp_path, content, message):
     rules.write_text(content, encoding="utf-8")
     with pytest.raises(RulesError, match=message.replace("{", r"\{").replace("(", r"\(")):
         load_rules([rules])
+
+
+# Lines as collected pages have them: the seeds' own lines (boilerplate and
+# text), web furniture, and anything at all, including control characters and
+# line breaks of every kind.
+SEED_LINES = sorted({line for seed in seed_files() for line in seed.read_text(encoding="utf-8").splitlines()})
+FURNITURE = ["2,500 $", "Do you like this content? Consider helping us!", "More news: Idlib talks", "• 8/10/2018",
+             "Adjust Comment Print", "news-picture", "مشاركة :", "(AFP)", "Photo: Reuters", "", "   ", "\t"]
+LINES = st.one_of(st.sampled_from(SEED_LINES), st.sampled_from(FURNITURE), st.text(max_size=300))
+TEXTS = st.tuples(st.lists(LINES, max_size=40), st.sampled_from(["\n", "\r\n", "\r"])).map(
+    lambda parts: parts[1].join(parts[0])
+)
+
+
+def squeeze(parts) -> str:
+    """Text with every space removed: passages of a wall may be cut anywhere."""
+    return "".join("".join(parts).split())
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=TEXTS)
+def test_every_line_lands_in_the_article_or_in_removed_lines(ruleset, text):
+    article = cleaned(text, ruleset)  # never raises
+    lines = [normalize_line(line) for line in normalize_text(text).split("\n")]
+    removed = {r.line_number: r for r in article.removed}
+    assert len(removed) == len(article.removed)
+    for number, r in removed.items():
+        assert lines[number - 1] == r.text and r.text and r.reason
+    kept = [line for number, line in enumerate(lines, start=1) if line and number not in removed]
+    # Every kept line, in order, is the article's text: nothing lost, nothing added.
+    assert squeeze(kept) in (squeeze(article.paragraphs), squeeze([article.title, *article.paragraphs]))
+    assert all(p.strip() == p and p for p in article.paragraphs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=TEXTS)
+def test_cleaning_is_deterministic(ruleset, text):
+    assert cleaned(text, ruleset) == cleaned(text, load_rules())
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.one_of(st.binary(max_size=3000), TEXTS.map(lambda t: t.encode("utf-8"))))
+def test_any_bytes_give_an_article_or_a_reason(tmp_path_factory, ruleset, data):
+    path = tmp_path_factory.mktemp("any") / "file.txt"
+    path.write_bytes(data)
+    try:
+        doc = ingest.prepare(path, ruleset)
+    except Rejected as e:
+        assert str(e) and "\n" not in str(e)
+    else:
+        assert doc.article.paragraphs and doc.article.title

@@ -100,6 +100,7 @@ def hostile_ds(tmp_path, ruleset):
     evil = (
         "<script>alert('title')</script> Idlib\n\n"
         "Idlib <img src=x onerror=alert(1)> &amp; <b>bold</b> \ue000fake\ue001 mark.\n\n"
+        "More news: <script>alert('removed')</script> in Idlib\n\n"
         "Shares in Evil <script>alert(2)</script> Corp rose, and Evil <script>alert(2)</script> Corp said so.\n"
     )
     # An alias file is how a name holding markup becomes an entity.
@@ -107,9 +108,18 @@ def hostile_ds(tmp_path, ruleset):
     aliases.write_text('entities:\n  - {name: "Evil <script>alert(2)</script> Corp", type: ORG}\n')
     extractor = entities.Extractor(entities.load_model(), entities.load_aliases([aliases]))
     db = store.open_db(tmp_path / "archive.db")
-    ingest.import_files(db, write_articles(tmp_path / "in", {"evil.txt": evil}), ruleset, extractor=extractor)
+    # File names may hold markup too: they are shown as paths and import errors.
+    files = write_articles(tmp_path / "in", {"<img src=x onerror=alert(3)>.txt": evil, "<i onmouseover=alert(4)>.txt": " \n"})
+    summary = ingest.import_files(db, files, ruleset, extractor=extractor)
+    assert (summary.imported, len(summary.rejected)) == (1, 1)
     assert db.conn.execute("SELECT count(*) FROM entities WHERE name LIKE 'Evil <script>%'").fetchone()[0] == 1
     return make_datasette(tmp_path / "archive.db")
+
+
+async def _first_id(ds, table):
+    page = await ds.client.get(f"/archive/{table}.json", params={"_shape": "array", "_size": "1"})
+    row = page.json()[0]
+    return row.get("id") or row.get("rowid")
 
 
 @pytest.mark.parametrize(
@@ -117,15 +127,20 @@ def hostile_ds(tmp_path, ruleset):
     ["/archive/search_articles?q=idlib", "/archive/search_paragraphs?q=idlib", "/archive/articles",
      "/archive/entities", "/archive/entities/1", "/archive/mentions", "/archive/top_entities",
      "/archive/entity_articles?name=Evil+%3Cscript%3Ealert(2)%3C/script%3E+Corp",
-     "/archive/cooccurring_entities?name=Idlib",
-     "/archive/paragraphs", "/archive?sql=select+title,+body+from+articles"],
+     "/archive/cooccurring_entities?name=Idlib", "/archive/entity_timeline?name=Evil+%3Cscript%3Ealert(2)%3C/script%3E+Corp",
+     "/archive/paragraphs", "/archive?sql=select+title,+body+from+articles", "/archive/articles/{articles}",
+     "/archive/paragraphs/{paragraphs}", "/archive/import_errors", "/archive/article_files",
+     "/archive/removed_lines", "/archive/articles?_search=idlib", "/archive/paragraphs?_facet=article_id"],
 )
 async def test_article_text_cannot_inject_markup(hostile_ds, url):
+    for table in ("articles", "paragraphs"):
+        if "{" + table + "}" in url:
+            url = url.replace("{" + table + "}", str(await _first_id(hostile_ds, table)))
     page = await hostile_ds.client.get(url)
     assert page.status_code == 200
-    for raw in ("<script>alert(", "<img src=x", "<b>bold</b>", "<mark>fake</mark>"):
+    for raw in ("<script>alert(", "<img src=x", "<b>bold</b>", "<mark>fake</mark>", "<i onmouseover"):
         assert raw not in page.text, (url, raw)
-    assert "&lt;script&gt;" in page.text or "&lt;img" in page.text
+    assert "&lt;script&gt;" in page.text or "&lt;img" in page.text or "&lt;i onmouseover" in page.text
 
 
 @pytest.fixture(scope="module")
