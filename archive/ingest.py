@@ -109,6 +109,8 @@ def import_files(
                 batch.append((path, prepare(path, ruleset, max_bytes)))
             except Rejected as e:
                 batch.append((path, e))
+            except Exception as e:  # a fault of ours costs one file, not the whole import
+                batch.append((path, Rejected(" ".join(f"unexpected error: {type(e).__name__}: {e}".split()))))
         if extractor is not None:
             batch = _annotate(db, batch, extractor)
         with store.transaction(db):

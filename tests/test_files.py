@@ -153,3 +153,22 @@ def test_store_keeps_one_row_per_file(fresh_db, ruleset):
     assert fresh_db.execute(
         "select count(*) from articles a join article_files f on f.path = a.path and f.article_id = a.id"
     ).fetchone() == (5,)
+
+
+def test_an_unexpected_fault_costs_one_file_not_the_import(fresh_db, ruleset, tmp_path, monkeypatch):
+    from archive import parse
+
+    real = parse.parse
+
+    def fragile(cleaned, rules):
+        if any("Vienna" in line.text for line in cleaned.lines):
+            raise RecursionError("maximum recursion depth exceeded\nwhile parsing")
+        return real(cleaned, rules)
+
+    monkeypatch.setattr(ingest, "parse", fragile)
+    files = write_articles(tmp_path / "in", {"a.txt": STORY, "b.txt": STORY.replace("Geneva", "Vienna")})
+    summary = ingest.import_files(fresh_db, files, ruleset)
+    assert summary.imported == 1
+    assert summary.rejected == [
+        (str(files[1]), "unexpected error: RecursionError: maximum recursion depth exceeded while parsing")
+    ]
