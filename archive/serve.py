@@ -58,6 +58,24 @@ def highlight_html(value: str) -> Markup:
     return Markup(html + "</mark>" * max(unclosed, 0))
 
 
+# The searches rank every match but build highlights and snippets only for the
+# page they show: ``:_page_rows`` in a canned query is the best SEARCH_PAGE_ROWS
+# matches on a page, and every match in an export.
+PAGE_ROWS_PARAMETER = "_page_rows"
+SEARCH_PAGE_ROWS = 100
+EVERY_ROW = "-1"
+
+
+@hookimpl
+def register_magic_parameters(datasette):
+    def page(key: str, request) -> str:
+        if key != "rows":
+            raise KeyError(key)
+        return str(SEARCH_PAGE_ROWS)
+
+    return [("page", page)]
+
+
 @hookimpl
 def prepare_connection(conn):
     conn.create_function("fts_query", 1, to_fts_query, deterministic=True)
@@ -130,6 +148,8 @@ async def _export(datasette: "Datasette", database: str, query: dict, args: dict
     db = datasette.get_database(database)
     names = query.get("params") or await derive_named_parameters(db, query["sql"])
     params = {name: args.get(name, "") for name in names}
+    if PAGE_ROWS_PARAMETER in params:
+        params[PAGE_ROWS_PARAMETER] = EVERY_ROW
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue = asyncio.Queue(maxsize=4)
     cancelled = False

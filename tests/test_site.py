@@ -7,7 +7,7 @@ import json
 import pytest
 
 from archive import entities, ingest, store
-from archive.serve import load_metadata, make_datasette
+from archive.serve import SEARCH_PAGE_ROWS, load_metadata, make_datasette
 
 from .conftest import write_articles
 
@@ -170,7 +170,7 @@ async def test_csv_export_is_complete(big_ds, query):
 @pytest.mark.parametrize("query", QUERIES)
 async def test_json_stream_export_is_complete(big_ds, query):
     page = (await big_ds.client.get(f"/archive/{query}.json", params={"q": "common"})).json()
-    assert page["truncated"] is True and len(page["rows"]) == 1000
+    assert len(page["rows"]) == SEARCH_PAGE_ROWS  # the best matches; an export has them all
     response = await big_ds.client.get(f"/archive/{query}.json", params={"q": "common", "_stream": "on"})
     assert response.status_code == 200
     assert len(json.loads(response.text)) == 1500
@@ -198,3 +198,18 @@ async def test_site_is_read_only(seeded_ds, seeded_db_path, sql):
     response = await seeded_ds.client.get("/archive.json", params={"sql": sql})
     assert response.status_code in (400, 403), response.text
     assert store.open_db(seeded_db_path).table("articles").count == 5
+
+
+@pytest.mark.parametrize("query", QUERIES)
+async def test_a_page_holds_the_best_matches_of_the_full_ranking(seeded_ds, query, monkeypatch):
+    """The page ranks every match before it cuts: its rows are the export's first rows."""
+    from archive import serve
+
+    monkeypatch.setattr(serve, "SEARCH_PAGE_ROWS", 3)
+    page = await seeded_ds.client.get(f"/archive/{query}.json", params={"q": "Idlib", "_shape": "array"})
+    every = await seeded_ds.client.get(f"/archive/{query}.json", params={"q": "Idlib", "_stream": "on"})
+    rows, all_rows = page.json(), json.loads(every.text)
+    assert len(rows) == 3 and len(all_rows) > 3
+    assert len({r["score"] for r in all_rows}) > 3
+    assert [r["score"] for r in rows] == sorted(r["score"] for r in all_rows)[: len(rows)]
+    assert [r["score"] for r in rows] == [r["score"] for r in all_rows][: len(rows)]
