@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= archive.db
 
-.PHONY: install serve test import eval
+.PHONY: install serve test import eval bench
 
 install: $(VENV)/.installed
 
@@ -28,3 +28,9 @@ test: install
 # Entity scores against the hand-written gold (eval/gold.yml): raw model beside the archive.
 eval: install
 	$(BIN)/python -m archive.evaluate
+
+# Speed, memory and size at scale, each beside its baseline; writes BENCHMARKS.md.
+# Needs the BBC corpus at ../shared/corpora/bbc-news; work files go to BENCH_WORK.
+BENCH_WORK ?= /tmp/archive-bench
+bench: install
+	$(BIN)/python -m bench.run --work $(BENCH_WORK) $(BENCH_ARGS)
