@@ -60,9 +60,8 @@ def test_the_encoding_is_recorded_on_the_article(fresh_db, ruleset, tmp_path):
 
 @pytest.mark.parametrize("wrong", ["latin-1", "cp1252"])
 def test_mojibake_is_repaired_and_recorded(wrong):
-    garbled = TURKISH_ARABIC.encode("utf-8").decode(wrong, errors="ignore" if wrong == "cp1252" else "strict")
-    if wrong == "cp1252":  # bytes cp1252 leaves undefined are lost: rebuild them as ftfy expects
-        garbled = TURKISH_ARABIC.encode("utf-8").decode("latin-1").encode("latin-1").decode("cp1252", "replace")
+    # cp1252 leaves five bytes undefined: a browser shows them as U+FFFD, and so does this.
+    garbled = TURKISH_ARABIC.encode("utf-8").decode(wrong, errors="replace")
     decoded = decode(garbled.encode("utf-8"))
     assert "Erdoğan" in decoded.text and "İdlib" in decoded.text
     assert decoded.repairs and decoded.repairs[0].startswith("mojibake repaired (encode ")
