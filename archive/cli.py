@@ -1,7 +1,6 @@
 """The command line: parses arguments, calls the pipeline, reports."""
 
 import json
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import click
 from . import entities, ingest, store
 from .clean import RulesError, load_rules
 from .read import DEFAULT_MAX_BYTES, Rejected
+from .sqlite import sqlite3
 
 # A progress bar is drawn for runs of at least this many files, on a terminal.
 PROGRESS_MIN_FILES = 20

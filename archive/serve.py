@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 from .clean import MARK_CLOSE, MARK_OPEN
 from .entities import name_key
 from .search import to_fts_query
+from .sqlite import sqlite3
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -80,6 +81,19 @@ def register_magic_parameters(datasette):
 def prepare_connection(conn):
     conn.create_function("fts_query", 1, to_fts_query, deterministic=True)
     conn.create_function("entity_key", 1, _entity_key, deterministic=True)
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    """pysqlite3 reports two statements in one query as a ``Warning``, which
+    Datasette takes for a crash; it is the visitor's SQL, so a 400 as with
+    Python's own sqlite3."""
+    if isinstance(exception, sqlite3.Warning):
+        from datasette.handle_exception import handle_exception as default
+        from datasette.views.base import DatasetteError
+
+        return default(datasette, request, DatasetteError(str(exception), status=400))
+    return None
 
 
 def _entity_key(value: Any) -> str:

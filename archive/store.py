@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
+import textwrap
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
@@ -20,6 +20,7 @@ import sqlite_utils
 
 from .entities import Mention
 from .parse import Article
+from .sqlite import sqlite3
 
 # Porter stemming over unicode61 with diacritics removed: "kill" finds "killed",
 # "Erdogan" finds "Erdoğan".
@@ -37,13 +38,12 @@ TABLES: dict[str, dict] = {
             "encoding": str,
             "repairs": str,
             "word_count": int,
-            "body": str,
             "imported_at": str,
             "pipeline": str,
             "entity_model": str,
         },
         "pk": "id",
-        "not_null": {"title", "path", "sha256", "word_count", "body", "imported_at", "pipeline"},
+        "not_null": {"title", "path", "sha256", "word_count", "imported_at", "pipeline"},
         "indexes": [["path"], ["published"], ["source"]],
     },
     "paragraphs": {
@@ -119,10 +119,22 @@ TABLES: dict[str, dict] = {
     },
 }
 
-# Each FTS5 table indexes these columns of its content table, kept in sync by triggers.
-FTS: dict[str, list[str]] = {
-    "articles": ["title", "body"],
-    "paragraphs": ["text"],
+# An article's text is stored once, as its paragraphs; this view joins them
+# back into the body that articles_fts indexes and shows in snippets.
+VIEWS: dict[str, str] = {
+    "article_texts": """
+        SELECT articles.rowid AS article_rowid, articles.id, articles.title,
+          (SELECT group_concat(text, char(10) || char(10)) FROM
+            (SELECT text FROM paragraphs WHERE paragraphs.article_id = articles.id ORDER BY position)) AS body
+        FROM articles""",
+}
+
+# paragraphs_fts indexes its table, kept in sync by triggers. articles_fts reads
+# article_texts: a view has no triggers, so store.py indexes an article once
+# its paragraphs are in, and unindexes it before they change.
+FTS: dict[str, dict] = {
+    "articles": {"columns": ["title", "body"], "content": "article_texts", "content_rowid": "article_rowid"},
+    "paragraphs": {"columns": ["text"]},
 }
 
 
@@ -182,9 +194,55 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             table.create_index(columns, if_not_exists=True)
         for columns in spec.get("unique_indexes", []):
             table.create_index(columns, unique=True, if_not_exists=True)
-    for name, columns in FTS.items():
-        if not db.table(f"{name}_fts").exists():
-            db.table(name).enable_fts(columns, fts_version="FTS5", tokenize=TOKENIZE, create_triggers=True)
+    if "body" in db.table("articles").columns_dict:
+        _drop_article_bodies(db)
+    for name, sql in VIEWS.items():
+        if not db[name].exists():
+            db.create_view(name, textwrap.dedent(sql).strip())
+    for name, spec in FTS.items():
+        fts = f"{name}_fts"
+        if db.table(fts).exists():
+            continue
+        if "content" not in spec:
+            db.table(name).enable_fts(spec["columns"], fts_version="FTS5", tokenize=TOKENIZE, create_triggers=True)
+            continue
+        columns = ", ".join(f'"{c}"' for c in spec["columns"])
+        db.conn.execute(
+            f'CREATE VIRTUAL TABLE "{fts}" USING FTS5 (\n    {columns},\n    tokenize=\'{TOKENIZE}\',\n'
+            f'    content="{spec["content"]}", content_rowid="{spec["content_rowid"]}"\n)'
+        )
+        db.conn.execute(f"INSERT INTO [{fts}]([{fts}]) VALUES ('rebuild')")
+
+
+def _drop_article_bodies(db: sqlite_utils.Database) -> None:
+    """Archives from before the text was stored once: articles_fts is rebuilt
+    from article_texts by the caller, and the body column goes."""
+    with transaction(db):
+        for op in ("ai", "ad", "au"):
+            db.conn.execute(f"DROP TRIGGER IF EXISTS articles_{op}")
+        db.conn.execute("DROP TABLE IF EXISTS articles_fts")
+        db.conn.execute("ALTER TABLE articles DROP COLUMN body")
+
+
+def index_article(db: sqlite_utils.Database, article_id: str) -> None:
+    """Add an article to articles_fts, once its title and paragraphs are stored."""
+    db.conn.execute(
+        "INSERT INTO articles_fts (rowid, title, body) SELECT article_rowid, title, body FROM article_texts"
+        " WHERE id = ?",
+        [article_id],
+    )
+
+
+def unindex_article(db: sqlite_utils.Database, article_id: str) -> None:
+    """Take an article out of articles_fts before its title or paragraphs change.
+
+    FTS5 removes a row of an external-content index by being told the values it
+    indexed; article_texts still gives exactly those until the change is made."""
+    db.conn.execute(
+        "INSERT INTO articles_fts (articles_fts, rowid, title, body)"
+        " SELECT 'delete', article_rowid, title, body FROM article_texts WHERE id = ?",
+        [article_id],
+    )
 
 
 # How long a write waits for another connection's transaction to end.
@@ -369,25 +427,27 @@ def _insert(db: sqlite_utils.Database, doc: Document) -> None:
     article = doc.article
     db.conn.execute(
         "INSERT INTO articles (id, title, published, source, path, sha256, encoding, repairs, word_count,"
-        " body, imported_at, pipeline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " imported_at, pipeline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             doc.id, article.title, article.published, article.source, doc.path, doc.sha256,
-            doc.encoding, doc.repairs, article.word_count, article.body, now(), doc.pipeline,
+            doc.encoding, doc.repairs, article.word_count, now(), doc.pipeline,
         ],
     )
     _insert_lines(db, doc)
+    index_article(db, doc.id)
 
 
 def _rewrite(db: sqlite_utils.Database, doc: Document) -> None:
-    """The same text cleaned by other rules or code: the article keeps its id and files."""
+    """The same text cleaned by other rules or code: the article keeps its id and
+    files. Runs after _clear, which took it out of articles_fts."""
     article = doc.article
     db.conn.execute(
-        "UPDATE articles SET title = ?, published = ?, source = ?, word_count = ?, body = ?,"
+        "UPDATE articles SET title = ?, published = ?, source = ?, word_count = ?,"
         " imported_at = ?, pipeline = ?, entity_model = NULL WHERE id = ?",
-        [article.title, article.published, article.source, article.word_count, article.body, now(),
-         doc.pipeline, doc.id],
+        [article.title, article.published, article.source, article.word_count, now(), doc.pipeline, doc.id],
     )
     _insert_lines(db, doc)
+    index_article(db, doc.id)
 
 
 def _insert_lines(db: sqlite_utils.Database, doc: Document) -> None:
@@ -402,7 +462,9 @@ def _insert_lines(db: sqlite_utils.Database, doc: Document) -> None:
 
 
 def _clear(db: sqlite_utils.Database, article_id: str) -> None:
-    """Every row that hangs off an article, the article row and its files aside."""
+    """Every row that hangs off an article, its index entry included; the article
+    row and its files aside."""
+    unindex_article(db, article_id)
     for table in ("article_entities", "mentions", "removed_lines", "paragraphs"):
         db.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
 

@@ -20,7 +20,8 @@ def test_bbc_corpus_imports_with_every_line_kept(fresh_db, ruleset):
     summary = ingest.import_files(fresh_db, files, ruleset)
     assert (summary.imported, summary.rejected) == (1333, [])
     assert fresh_db.execute("select count(*) from removed_lines").fetchone()[0] == 0
-    by_path = {row[0]: row[1:] for row in fresh_db.execute("select path, title, body from articles")}
+    rows = fresh_db.execute("select path, texts.title, body from article_texts texts join articles using (id)")
+    by_path = {row[0]: row[1:] for row in rows}
     for path in files:
         title, body = by_path[str(path.resolve())]
         flat = " ".join(body.split())

@@ -120,8 +120,8 @@ def test_the_vote_types_an_entity_by_most_of_its_mentions(db_path, ruleset, extr
     # archive gives it one type, the one most mentions carry.
     db = store.open_db(db_path)
     db.conn.executescript(
-        "INSERT INTO articles (id, title, path, sha256, word_count, body, imported_at, pipeline)"
-        " VALUES ('a', 't', '/a', 'x', 1, 'b', 'now', 'p');"
+        "INSERT INTO articles (id, title, path, sha256, word_count, imported_at, pipeline)"
+        " VALUES ('a', 't', '/a', 'x', 1, 'now', 'p');"
         "INSERT INTO paragraphs (id, article_id, position, text) VALUES (1, 'a', 1, 'Zorbex Zorbex Zorbex Zorbex');"
     )
     for i, label in enumerate(["ORG", "PERSON", "ORG", "GPE"]):

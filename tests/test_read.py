@@ -53,7 +53,7 @@ def test_the_encoding_is_recorded_on_the_article(fresh_db, ruleset, tmp_path):
     path.write_bytes(("Idlib : la crainte d'un assaut\n\n" + FRENCH).encode("cp1252"))
     summary = ingest.import_files(fresh_db, [path], ruleset)
     assert summary.imported == 1
-    [row] = fresh_db.execute("select encoding, body from articles").fetchall()
+    [row] = fresh_db.execute("select encoding, body from articles join article_texts using (id)").fetchall()
     assert row[0] == "cp1252" and "reçu à l'Élysée" in row[1]
     assert fresh_db.execute("select encoding from article_files").fetchall() == [("cp1252",)]
 

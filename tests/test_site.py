@@ -128,7 +128,7 @@ async def _first_id(ds, table):
      "/archive/entities", "/archive/entities/1", "/archive/mentions", "/archive/top_entities",
      "/archive/entity_articles?name=Evil+%3Cscript%3Ealert(2)%3C/script%3E+Corp",
      "/archive/cooccurring_entities?name=Idlib", "/archive/entity_timeline?name=Evil+%3Cscript%3Ealert(2)%3C/script%3E+Corp",
-     "/archive/paragraphs", "/archive?sql=select+title,+body+from+articles", "/archive/articles/{articles}",
+     "/archive/paragraphs", "/archive?sql=select+title,+body+from+article_texts", "/archive/articles/{articles}",
      "/archive/paragraphs/{paragraphs}", "/archive/import_errors", "/archive/article_files",
      "/archive/removed_lines", "/archive/articles?_search=idlib", "/archive/paragraphs?_facet=article_id"],
 )

@@ -22,7 +22,6 @@ def test_schema(fresh_db):
         ("id", "TEXT", 0, 1), ("title", "TEXT", 1, 0), ("published", "TEXT", 0, 0),
         ("source", "TEXT", 0, 0), ("path", "TEXT", 1, 0), ("sha256", "TEXT", 1, 0),
         ("encoding", "TEXT", 0, 0), ("repairs", "TEXT", 0, 0), ("word_count", "INTEGER", 1, 0),
-        ("body", "TEXT", 1, 0),
         ("imported_at", "TEXT", 1, 0), ("pipeline", "TEXT", 1, 0), ("entity_model", "TEXT", 0, 0),
     ]
     assert columns(fresh_db, "paragraphs") == [
@@ -51,8 +50,11 @@ def test_schema(fresh_db):
     for fts in ("articles_fts", "paragraphs_fts"):
         sql = fresh_db.table(fts).schema
         assert "USING FTS5" in sql and "tokenize='porter unicode61 remove_diacritics 2'" in sql
+    # The text is stored once: articles_fts reads it back through a view.
+    assert 'content="article_texts"' in fresh_db.table("articles_fts").schema
+    assert [c[0] for c in columns(fresh_db, "article_texts")] == ["article_rowid", "id", "title", "body"]
     triggers = {t.name for t in fresh_db.triggers}
-    assert triggers == {f"{t}_{op}" for t in ("articles", "paragraphs") for op in ("ai", "ad", "au")}
+    assert triggers == {f"paragraphs_{op}" for op in ("ai", "ad", "au")}
     assert fresh_db.journal_mode == "wal"
 
 
@@ -61,6 +63,28 @@ def test_ensure_schema_is_rerunnable(fresh_db, db_path):
     store.ensure_schema(fresh_db)
     again = store.open_db(db_path)
     assert again.schema == before
+
+
+def test_an_archive_with_article_bodies_stores_its_text_once(db_path, ruleset, tmp_path):
+    """Archives written before article_texts kept a body column, indexed by triggers."""
+    ingest.import_files(store.open_db(db_path), seed_files(), ruleset)
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("drop table articles_fts")
+    conn.execute("alter table articles add column body text")
+    conn.execute("update articles set body = (select body from article_texts where id = articles.id)")
+    conn.execute("drop view article_texts")
+    conn.close()
+    legacy = store.sqlite_utils.Database(db_path)
+    legacy.table("articles").enable_fts(["title", "body"], fts_version="FTS5", tokenize=store.TOKENIZE,
+                                        create_triggers=True)
+    legacy.close()
+
+    db = store.open_db(db_path)
+    assert "body" not in db.table("articles").columns_dict
+    assert {t.name for t in db.triggers} == {f"paragraphs_{op}" for op in ("ai", "ad", "au")}
+    db.execute("insert into articles_fts(articles_fts, rank) values('integrity-check', 1)")
+    assert len(search(db, "articles_fts", "Idlib")) == 5
+    assert ingest.import_files(db, seed_files(), ruleset).unchanged == 5
 
 
 def counts(db):
