@@ -74,7 +74,11 @@ def cli():
     "--max-size", "max_mb", type=click.FloatRange(min=0, min_open=True), show_default=True,
     default=DEFAULT_MAX_BYTES / 1_000_000, help="Reject files larger than this many MB, unread.",
 )
-def import_(paths, db_path, rules_files, no_entities, model, alias_files, max_mb):
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+    help="Worker processes that read, clean and extract while one writes; up to the number of cores.",
+)
+def import_(paths, db_path, rules_files, no_entities, model, alias_files, max_mb, jobs):
     """Import articles from PATHS: files, or folders searched for *.txt.
 
     A bad file is reported on one line and recorded in import_errors; the
@@ -98,7 +102,8 @@ def import_(paths, db_path, rules_files, no_entities, model, alias_files, max_mb
                     bar.update(1)
 
                 summary = ingest.import_files(
-                    db, files, ruleset, on_file=on_file, extractor=extractor, max_bytes=int(max_mb * 1_000_000)
+                    db, files, ruleset, on_file=on_file, extractor=extractor,
+                    max_bytes=int(max_mb * 1_000_000), jobs=jobs,
                 )
     except sqlite3.Error as e:
         raise click.ClickException(f"{db_path}: {store.describe_error(e)}")

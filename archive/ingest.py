@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import multiprocessing
 import os
+import threading
+import time
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import sqlite_utils
 
@@ -15,12 +21,18 @@ from . import entities, store
 from .clean import RuleSet, clean, normalize_text
 from .parse import parse
 from .read import DEFAULT_MAX_BYTES, Rejected, decode, read_file
+from .sqlite import sqlite3
 
 # Code changes that alter what the importer stores bump this, so re-importing
 # refreshes articles cleaned by an older version.
 PIPELINE_VERSION = "2"
 # Articles written per transaction.
 BATCH_SIZE = 200
+# Files a worker process prepares at a time: small enough to keep every worker
+# busy to the end, large enough to fill the model's batches.
+TASK_SIZE = 25
+
+Prepared = tuple[Path, "store.Document | Rejected"]
 
 
 @dataclass
@@ -94,34 +106,28 @@ def import_files(
     on_file: Callable[[Path, store.Status | Rejected], None] | None = None,
     extractor: entities.Extractor | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    jobs: int = 1,
 ) -> Summary:
     """Import files in batched transactions; a bad file is reported and skipped.
 
-    With an extractor, the batch's new articles go through the model together
-    before the write transaction opens, so readers and the model never wait on
-    each other; entities are linked once, after the last batch, when anything
-    changed (or an interrupted import left mentions unlinked)."""
+    With an extractor, new articles go through the model before the write
+    transaction opens, so readers and the model never wait on each other;
+    entities are linked once, after the last batch, when anything changed (or
+    an interrupted import left mentions unlinked). With jobs > 1, worker
+    processes read, clean, parse and extract while this one writes: SQLite
+    takes one writer, and the writing is the small part."""
     summary = Summary()
-    for start in range(0, len(files), BATCH_SIZE):
-        batch: list[tuple[Path, store.Document | Rejected]] = []
-        for path in files[start : start + BATCH_SIZE]:
-            try:
-                batch.append((path, prepare(path, ruleset, max_bytes)))
-            except Rejected as e:
-                batch.append((path, e))
-            except Exception as e:  # a fault of ours costs one file, not the whole import
-                batch.append((path, Rejected(" ".join(f"unexpected error: {type(e).__name__}: {e}".split()))))
-        if extractor is not None:
-            batch = _annotate(db, batch, extractor)
+    prepared = _prepare_all(db, files, ruleset, extractor, max_bytes, jobs)
+    while batch := list(islice(prepared, BATCH_SIZE)):
         with store.transaction(db):
-            for path, prepared in batch:
+            for path, doc in batch:
                 outcome: store.Status | Rejected
-                if isinstance(prepared, Rejected):
-                    outcome = prepared
-                    summary.rejected.append((str(path), str(prepared)))
-                    store.record_error(db, os.path.abspath(path), str(prepared))
+                if isinstance(doc, Rejected):
+                    outcome = doc
+                    summary.rejected.append((str(path), str(doc)))
+                    store.record_error(db, os.path.abspath(path), str(doc))
                 else:
-                    outcome = store.save(db, prepared)
+                    outcome = store.save(db, doc)
                     summary.count(outcome)
                 if on_file:
                     on_file(path, outcome)
@@ -129,6 +135,86 @@ def import_files(
         with store.transaction(db):
             entities.link(db, extractor.aliases)
     return summary
+
+
+def _prepare_all(
+    db: sqlite_utils.Database,
+    files: Sequence[Path],
+    ruleset: RuleSet,
+    extractor: entities.Extractor | None,
+    max_bytes: int,
+    jobs: int,
+) -> Iterator[Prepared]:
+    """Every file prepared (and annotated), in order, here or in worker processes.
+
+    At most two tasks per worker are in flight, so memory stays bounded however
+    many files there are and however far the workers run ahead of the writer."""
+    db_file = db.conn.execute("PRAGMA database_list").fetchone()[2]
+    if jobs <= 1 or not db_file:  # an in-memory archive cannot be read by another process
+        for start in range(0, len(files), BATCH_SIZE):
+            yield from _prepare_batch(db, files[start : start + BATCH_SIZE], ruleset, extractor, max_bytes)
+        return
+    size = max(1, min(TASK_SIZE, -(-len(files) // jobs)))
+    tasks = (files[start : start + size] for start in range(0, len(files), size))
+    pool = ProcessPoolExecutor(
+        jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(db_file, ruleset, extractor, max_bytes),
+    )
+    try:
+        pending: deque[Future] = deque(pool.submit(_worker_batch, task) for task in islice(tasks, 2 * jobs))
+        while pending:
+            done = pending.popleft().result()
+            if (task := next(tasks, None)) is not None:
+                pending.append(pool.submit(_worker_batch, task))
+            yield from done
+    finally:  # on an error in the writer, queued tasks are dropped, not run
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _prepare_batch(
+    db: sqlite_utils.Database,
+    paths: Sequence[Path],
+    ruleset: RuleSet,
+    extractor: entities.Extractor | None,
+    max_bytes: int,
+) -> list[Prepared]:
+    batch: list[Prepared] = []
+    for path in paths:
+        try:
+            batch.append((path, prepare(path, ruleset, max_bytes)))
+        except Rejected as e:
+            batch.append((path, e))
+        except Exception as e:  # a fault of ours costs one file, not the whole import
+            batch.append((path, Rejected(" ".join(f"unexpected error: {type(e).__name__}: {e}".split()))))
+    return _annotate(db, batch, extractor) if extractor is not None else batch
+
+
+# A worker process's share of the import, set once when it starts.
+_worker: dict = {}
+
+
+def _start_worker(
+    db_file: str, ruleset: RuleSet, extractor: entities.Extractor | None, max_bytes: int
+) -> None:
+    # Read-only: a worker only asks whether an article's stored mentions are current.
+    conn = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True, timeout=store.BUSY_TIMEOUT_S)
+    _worker.update(db=sqlite_utils.Database(conn), ruleset=ruleset, extractor=extractor, max_bytes=max_bytes)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker waits on a queue its parent also holds open: if the parent is
+    killed, nothing would wake it, so it watches for being orphaned."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _worker_batch(paths: list[Path]) -> list[Prepared]:
+    w = _worker
+    return _prepare_batch(w["db"], paths, w["ruleset"], w["extractor"], w["max_bytes"])
 
 
 def _annotate(

@@ -110,26 +110,42 @@ def start_import(folder: Path, db_path: Path, *extra: str) -> subprocess.Popen:
     )
 
 
+def alive(pid: int) -> bool:
+    """Running, not a zombie: an orphan's exit status may never be collected here."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def children(pid: int) -> set[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return set(map(int, path.read_text().split())) if path.exists() else set()
+
+
 @pytest.mark.parametrize(
-    "moment, stored_before",
+    "moment, stored_before, jobs",
     [
-        ("writing the first batch", 0),
-        ("writing the second batch", ingest.BATCH_SIZE),
-        ("writing the last batch", 2 * ingest.BATCH_SIZE),
-        ("linking entities", ARTICLES),
+        ("writing the first batch", 0, 1),
+        ("writing the second batch", ingest.BATCH_SIZE, 1),
+        ("writing the last batch", 2 * ingest.BATCH_SIZE, 1),
+        ("linking entities", ARTICLES, 1),
+        ("writing the second batch", ingest.BATCH_SIZE, 2),
     ],
 )
 def test_kill_9_then_the_same_import_again_gives_the_rows_of_one_import(
-    corpus, reference, tmp_path, moment, stored_before
+    corpus, reference, tmp_path, moment, stored_before, jobs
 ):
     db_path = tmp_path / "archive.db"
-    process = start_import(corpus[0].parent, db_path)
+    process = start_import(corpus[0].parent, db_path, "--jobs", str(jobs))
+    workers: set[int] = set()
     try:
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline and process.poll() is None:
             stored = count(db_path, "select count(*) from articles")
             unlinked = count(db_path, "select count(*) from mentions where entity_id is null")
             if stored == stored_before and (moment != "linking entities" or unlinked > 0) and write_lock_held(db_path):
+                workers = children(process.pid)
                 process.send_signal(signal.SIGKILL)
                 break
             time.sleep(0.005)
@@ -138,6 +154,12 @@ def test_kill_9_then_the_same_import_again_gives_the_rows_of_one_import(
         if process.poll() is None:
             process.kill()
     assert process.returncode == -signal.SIGKILL, f"the import ended before it was killed {moment}"
+    # Worker processes do not outlive the import that started them.
+    assert len(workers) >= jobs if jobs > 1 else not workers
+    deadline = time.monotonic() + 30
+    while any(map(alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if alive(pid)]
 
     interrupted = store.open_db(db_path)
     assert_sound(interrupted)
