@@ -147,8 +147,9 @@ def _prepare_all(
 ) -> Iterator[Prepared]:
     """Every file prepared (and annotated), in order, here or in worker processes.
 
-    At most two tasks per worker are in flight, so memory stays bounded however
-    many files there are and however far the workers run ahead of the writer."""
+    The tasks in flight cover a write batch and two more per worker: enough
+    that the workers keep going while a batch is written, and few enough that
+    memory stays bounded however many files there are."""
     db_file = db.conn.execute("PRAGMA database_list").fetchone()[2]
     if jobs <= 1 or not db_file:  # an in-memory archive cannot be read by another process
         for start in range(0, len(files), BATCH_SIZE):
@@ -163,7 +164,8 @@ def _prepare_all(
         initargs=(db_file, ruleset, extractor, max_bytes),
     )
     try:
-        pending: deque[Future] = deque(pool.submit(_worker_batch, task) for task in islice(tasks, 2 * jobs))
+        window = -(-BATCH_SIZE // size) + 2 * jobs
+        pending: deque[Future] = deque(pool.submit(_worker_batch, task) for task in islice(tasks, window))
         while pending:
             done = pending.popleft().result()
             if (task := next(tasks, None)) is not None:
@@ -199,7 +201,7 @@ def _start_worker(
     db_file: str, ruleset: RuleSet, extractor: entities.Extractor | None, max_bytes: int
 ) -> None:
     # Read-only: a worker only asks whether an article's stored mentions are current.
-    conn = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True, timeout=store.BUSY_TIMEOUT_S)
+    conn = sqlite3.connect(f"{Path(db_file).as_uri()}?mode=ro", uri=True, timeout=store.BUSY_TIMEOUT_S)
     _worker.update(db=sqlite_utils.Database(conn), ruleset=ruleset, extractor=extractor, max_bytes=max_bytes)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
