@@ -207,11 +207,12 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             db.table(name).enable_fts(spec["columns"], fts_version="FTS5", tokenize=TOKENIZE, create_triggers=True)
             continue
         columns = ", ".join(f'"{c}"' for c in spec["columns"])
-        db.conn.execute(
-            f'CREATE VIRTUAL TABLE "{fts}" USING FTS5 (\n    {columns},\n    tokenize=\'{TOKENIZE}\',\n'
-            f'    content="{spec["content"]}", content_rowid="{spec["content_rowid"]}"\n)'
-        )
-        db.conn.execute(f"INSERT INTO [{fts}]([{fts}]) VALUES ('rebuild')")
+        with transaction(db):  # never an index without its rows, even if killed here
+            db.conn.execute(
+                f'CREATE VIRTUAL TABLE "{fts}" USING FTS5 (\n    {columns},\n    tokenize=\'{TOKENIZE}\',\n'
+                f'    content="{spec["content"]}", content_rowid="{spec["content_rowid"]}"\n)'
+            )
+            db.conn.execute(f"INSERT INTO [{fts}]([{fts}]) VALUES ('rebuild')")
 
 
 def _drop_article_bodies(db: sqlite_utils.Database) -> None:
