@@ -77,6 +77,8 @@ class Line:
 class Cleaned:
     lines: list[Line]
     removed: list[Removed]
+    # The text the lines were split from, normalized: what an article's id is made of.
+    text: str
 
     @property
     def content(self) -> list[Line]:
@@ -157,7 +159,8 @@ def clean(text: str, ruleset: RuleSet) -> Cleaned:
     """Split text into kept and removed lines; line numbers are 1-based."""
     lines: list[Line] = []
     removed: list[Removed] = []
-    for number, raw in enumerate(normalize_text(text).split("\n"), start=1):
+    text = normalize_text(text)
+    for number, raw in enumerate(text.split("\n"), start=1):
         line = normalize_line(raw)
         if not line:
             lines.append(Line(number, ""))
@@ -170,7 +173,7 @@ def clean(text: str, ruleset: RuleSet) -> Cleaned:
                 break
         else:
             lines.append(Line(number, line))
-    return _drop_repeated_title(Cleaned(lines, removed))
+    return _drop_repeated_title(Cleaned(lines, removed, text))
 
 
 def _drop_repeated_title(cleaned: Cleaned) -> Cleaned:
@@ -190,4 +193,4 @@ def _drop_repeated_title(cleaned: Cleaned) -> Cleaned:
         Removed(line.number, line.text, DUPLICATE_TITLE) for line in content if line.number in repeats
     ]
     removed.sort(key=lambda r: r.line_number)
-    return Cleaned([line for line in cleaned.lines if line.number not in repeats], removed)
+    return Cleaned([line for line in cleaned.lines if line.number not in repeats], removed, cleaned.text)

@@ -511,15 +511,12 @@ def _resolve(spans: list[_Span], aliases: Aliases) -> list[Mention]:
             key = DATE_KEY + (value or name_key(s.text))
             mentions.append(Mention(s.paragraph, s.start, s.end, s.text, "DATE", key, value, "model"))
             continue
-        if s.alias is not None:
-            mentions.append(Mention(s.paragraph, s.start, s.end, s.text, s.alias.type, s.alias.key, None, "alias"))
-            continue
         key = name_key(s.text)
-        if not key:
-            continue
-        alias = aliases.by_key.get(key)
+        alias = s.alias or aliases.by_key.get(key)
         if alias is not None:
             mentions.append(Mention(s.paragraph, s.start, s.end, s.text, alias.type, alias.key, None, "alias"))
+            continue
+        if not key:
             continue
         full = longer(key)
         # A short form found to abbreviate a name is of that name's type.

@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 import sqlite_utils
 
 from . import entities, store
-from .clean import RuleSet, clean, normalize_text
+from .clean import RuleSet, clean
 from .parse import parse
 from .read import DEFAULT_MAX_BYTES, Rejected, decode, read_file
 from .sqlite import sqlite3
@@ -84,12 +84,12 @@ def prepare(path: Path, ruleset: RuleSet, max_bytes: int = DEFAULT_MAX_BYTES) ->
     decoded = decode(data)
     if not decoded.text.strip():
         raise Rejected("only white space")
-    text = normalize_text(decoded.text)
-    article = parse(clean(text, ruleset), ruleset)
+    cleaned = clean(decoded.text, ruleset)
+    article = parse(cleaned, ruleset)
     if not article.paragraphs:
         raise Rejected("no article text: every line is boilerplate")
     return store.Document(
-        id=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
+        id=hashlib.sha256(cleaned.text.encode("utf-8")).hexdigest()[:16],
         path=os.path.abspath(path),
         sha256=hashlib.sha256(data).hexdigest(),
         encoding=decoded.encoding,
@@ -219,9 +219,7 @@ def _worker_batch(paths: list[Path]) -> list[Prepared]:
     return _prepare_batch(w["db"], paths, w["ruleset"], w["extractor"], w["max_bytes"])
 
 
-def _annotate(
-    db: sqlite_utils.Database, batch: list[tuple[Path, store.Document | Rejected]], extractor: entities.Extractor
-) -> list[tuple[Path, store.Document | Rejected]]:
+def _annotate(db: sqlite_utils.Database, batch: list[Prepared], extractor: entities.Extractor) -> list[Prepared]:
     """Attach mentions to the documents whose stored mentions are missing or stale;
     a text met twice in the batch goes through the model once."""
     todo: dict[str, list[int]] = {}

@@ -471,7 +471,7 @@ def _clear(db: sqlite_utils.Database, article_id: str) -> None:
 
 
 def delete(db: sqlite_utils.Database, article_id: str) -> None:
-    """Remove an article and every row that hangs off it; triggers update the indexes."""
+    """Remove an article and every row that hangs off it, its index entries included."""
     _clear(db, article_id)
     db.conn.execute("DELETE FROM article_files WHERE article_id = ?", [article_id])
     db.conn.execute("DELETE FROM articles WHERE id = ?", [article_id])

@@ -10,17 +10,15 @@ import platform
 import random
 import re
 import sqlite3 as stdlib_sqlite3  # its SQLite has the dbstat table, for the size breakdown
-import statistics
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from archive import entities, ingest, store
 from archive.clean import load_rules
-from archive.serve import load_metadata, make_datasette
+from archive.serve import make_datasette
 from archive.sqlite import sqlite3
 
 from .corpus import generate, load_stories
@@ -427,7 +425,7 @@ def main() -> None:
     report = Report()
     report.add("# Benchmarks")
     report.add()
-    report.add(f"Written by `make bench` (`bench/run.py`); every ratio is measured side by side in this one run.")
+    report.add("Written by `make bench` (`bench/run.py`); every ratio is measured side by side in this one run.")
     report.add()
     report.add("```console")
     report.add(f"$ {command}")

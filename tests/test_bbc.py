@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from archive import ingest, store
+from archive import ingest
 
 from .conftest import BBC
 

@@ -2,8 +2,6 @@
 
 import os
 
-import pytest
-
 from archive import ingest
 
 from .conftest import SEEDS, run_archive, seed_files, without_file_privileges, write_articles
