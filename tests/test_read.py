@@ -2,13 +2,16 @@
 
 import codecs
 import os
+import random
 import subprocess
 import sys
 
+import ftfy
 import pytest
+from ftfy.badness import BADNESS_RE, is_bad
 
 from archive import ingest, store
-from archive.read import Rejected, decode, read_file
+from archive.read import Rejected, _may_hold_mojibake, decode, read_file
 
 from .conftest import BBC, SEEDS
 
@@ -94,6 +97,37 @@ def test_seeds_and_bbc_articles_need_no_repair():
     for path in files:
         data = path.read_bytes()
         assert decode(data).text == data.decode("utf-8"), path
+
+
+def _garbled(text: str) -> list[str]:
+    """The text as it reads after each wrong decoding ftfy knows how to undo."""
+    wrongs = ["latin-1", "cp1252", "cp1251", "cp1250", "cp1253", "cp1254", "cp1257", "iso-8859-2", "mac-roman", "cp437"]
+    return [text.encode("utf-8").decode(wrong, errors="replace") for wrong in wrongs]
+
+
+def test_mojibake_is_found_wherever_the_whole_text_test_finds_it():
+    # The cheap test looks only near non-ASCII characters; it may say yes more
+    # often than ftfy's test of the whole text, never less, and decoding gives
+    # exactly what ftfy gives on the whole text.
+    clean = [FRENCH, TURKISH_ARABIC] + [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    texts = [g for text in clean for g in _garbled(text)]
+    # Each garbled stretch inside clean text, at its start, middle and end.
+    texts += [clean[2][:300] + g[:40] + clean[3][:300] for g in texts] + [g[-25:] for g in texts]
+    rng = random.Random(5)
+    alphabet = "".join(sorted(set(BADNESS_RE.pattern) - set(" \n|[]()#-"))) + "ab Z.\n"
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))) for _ in range(20_000)]
+    found = 0
+    for text in texts:
+        if is_bad(text):
+            found += 1
+            assert _may_hold_mojibake(text), text
+    assert found > 5_000
+    for text in texts[:2_000]:
+        fixed = ftfy.fix_and_explain(text, config=ftfy.TextFixerConfig(
+            unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False,
+            fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
+            remove_control_chars=False, normalization=None))
+        assert decode(text.encode("utf-8")).text == fixed.text.replace("\x7f", "")
 
 
 def test_control_characters_are_removed_not_fatal(fresh_db, ruleset, tmp_path):
