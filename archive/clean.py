@@ -28,7 +28,6 @@ DUPLICATE_TITLE = "duplicate-title"
 TITLE_REPEAT_WINDOW = 6
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\ufeff\ue000\ue001]")
-_SPACE = re.compile(r"\s+")
 QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
 
 
@@ -146,7 +145,8 @@ def normalize_text(text: str) -> str:
 
 
 def normalize_line(line: str) -> str:
-    return _SPACE.sub(" ", line).strip()
+    """Runs of white space as one space: str.split knows the same white space as \\s."""
+    return " ".join(line.split())
 
 
 def fold(line: str) -> str:

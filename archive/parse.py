@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
 
@@ -47,14 +47,15 @@ class Article:
     source: str | None
     paragraphs: list[str]
     removed: list[Removed]
+    # Counted where the article is parsed: in a worker process, not the writer.
+    word_count: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.word_count = sum(len(p.split()) for p in self.paragraphs)
 
     @property
     def body(self) -> str:
         return "\n\n".join(self.paragraphs)
-
-    @property
-    def word_count(self) -> int:
-        return sum(len(p.split()) for p in self.paragraphs)
 
 
 def parse(cleaned: Cleaned, ruleset: RuleSet) -> Article:
@@ -174,6 +175,44 @@ def _sentencizer():
     return nlp
 
 
+# Words separated by single spaces, as cleaned paragraphs are.
+_SINGLE_SPACED = re.compile(r"\S+(?: \S+)*")
+_WORD = re.compile(r"\S+")
+
+
+def _sentence_starts(text: str) -> list[int]:
+    """Where spaCy's sentencizer starts sentences, found without tokenizing
+    every word.
+
+    The sentencizer starts a sentence at the first word after a sentence-ending
+    mark and any punctuation after it. spaCy tokenizes each space-separated
+    word on its own, so only words holding such a mark, and the words right
+    after one, need its tokenizer; the rest cannot start or end a sentence.
+    Text spaced any other way goes through the whole pipeline."""
+    nlp = _sentencizer()
+    if not _SINGLE_SPACED.fullmatch(text):
+        return [span.start_char for span in nlp(text).sents]
+    marks = _sentence_marks()
+    starts = [0]
+    seen_mark = False
+    for word in _WORD.finditer(text):
+        if not seen_mark and marks.isdisjoint(word.group()):
+            continue
+        for token in nlp.tokenizer(word.group()):
+            is_mark = token.text in marks
+            if seen_mark and not token.is_punct and not is_mark:
+                starts.append(word.start() + token.idx)
+                seen_mark = False
+            elif is_mark:
+                seen_mark = True
+    return starts
+
+
+@lru_cache(maxsize=1)
+def _sentence_marks() -> frozenset[str]:
+    return frozenset(_sentencizer().get_pipe("sentencizer").punct_chars)
+
+
 # Opening quotes and brackets that the sentencizer leaves at the end of the
 # sentence before the one they open.
 _OPENERS = re.compile(r"\s([“‘«„\"'(\[{]+)$")
@@ -184,8 +223,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     as offsets into ``text``: a passage is always a slice of what was written."""
     bounds = [0]
     for offset, window in _windows(text):
-        for span in _sentencizer()(window).sents:
-            start = offset + span.start_char
+        for start in _sentence_starts(window):
+            start += offset
             if start == 0:
                 continue
             m = _OPENERS.search(text[bounds[-1] : start].rstrip())

@@ -353,10 +353,11 @@ def save(db: sqlite_utils.Database, doc: Document) -> Status:
             _rewrite(db, doc)
         if mentions_stale:
             replace_mentions(db, doc.id, doc.mentions or [], doc.entity_model)
-        db.conn.execute(
-            "UPDATE articles SET sha256 = ?, encoding = ?, repairs = ? WHERE id = ? AND path = ?",
-            [doc.sha256, doc.encoding, doc.repairs, doc.id, doc.path],
-        )
+        if stored is not None:  # a new article was inserted with its file's facts
+            db.conn.execute(
+                "UPDATE articles SET sha256 = ?, encoding = ?, repairs = ? WHERE id = ? AND path = ?",
+                [doc.sha256, doc.encoding, doc.repairs, doc.id, doc.path],
+            )
         db.conn.execute(
             "INSERT OR REPLACE INTO article_files (path, article_id, sha256, encoding, repairs, imported_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",

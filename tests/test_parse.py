@@ -1,11 +1,13 @@
 """Parsing: titles, dates, sources and paragraphs across layouts."""
 
+import random
+
 import pytest
 
 from archive.clean import clean
-from archive.parse import WALL_CHARS, parse, sentences
+from archive.parse import WALL_CHARS, _sentence_starts, _sentencizer, parse, sentences
 
-from .conftest import SEEDS
+from .conftest import BBC, SEEDS
 
 
 def parsed(text, ruleset):
@@ -69,6 +71,33 @@ def test_sentences_keep_abbreviations_and_quotes():
         "“It went well,” he said.",
         "“Next,” she said.",
     ]
+
+
+# Words that end, open, or only look like they end a sentence.
+TRICKY_WORDS = [
+    "Mr.", "U.S.", "One.Tel", "3.5", "etc.", "said.", "said.\u201d", "\u201cNext,", "(Reuters)", "...", "\u2026", "Why?!",
+    "no!", "\u201d", "\u2014", "-", "\"", "'", "(", ")", "[a.", "b.]", "\u061f", "\u06d4", "\u0645\u0634\u0627\u0631\u0643\u0629",
+    "e.g.", "www.bbc.co.uk.", "Â£5.", "10.30am.", ":)", "A.", "?", ".", "the", "envoy", "Idlib", "\u2019s.",
+]
+
+
+def test_sentence_starts_are_the_sentencizers_own():
+    # The shortcut that tokenizes only around sentence marks must give exactly
+    # what spaCy's sentencizer gives on the whole text.
+    nlp = _sentencizer()
+    texts = [" ".join(p.split()) for path in sorted(SEEDS.glob("*.txt")) for p in path.read_text(encoding="utf-8").split("\n\n")]
+    if BBC.exists():
+        texts += [" ".join(p.split()) for path in sorted(BBC.rglob("*.txt"))[:300] for p in path.read_text(encoding="utf-8").split("\n\n")]
+    rng = random.Random(7)
+    texts += [" ".join(rng.choices(TRICKY_WORDS, k=rng.randint(1, 30))) for _ in range(3_000)]
+    texts += ["  Two  spaces. And\ta tab.", " Leading space. Here.", "Trailing. Space. "]
+    texts = [t for t in texts if t.strip()]
+    boundaries = 0
+    for text in texts:
+        expected = [span.start_char for span in nlp(text).sents]
+        assert _sentence_starts(text) == expected, text
+        boundaries += len(expected) - 1
+    assert boundaries > 5_000
 
 
 @pytest.mark.parametrize(
