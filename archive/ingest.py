@@ -31,6 +31,9 @@ BATCH_SIZE = 200
 # Files a worker process prepares at a time: small enough to keep every worker
 # busy to the end, large enough to fill the model's batches.
 TASK_SIZE = 25
+# Workers run this much nicer than the writer. Writing is the one part of an
+# import that cannot be spread out: it should never wait for a core.
+WORKER_NICENESS = 10
 
 Prepared = tuple[Path, "store.Document | Rejected"]
 
@@ -203,6 +206,8 @@ def _start_worker(
     # Read-only: a worker only asks whether an article's stored mentions are current.
     conn = sqlite3.connect(f"{Path(db_file).as_uri()}?mode=ro", uri=True, timeout=store.BUSY_TIMEOUT_S)
     _worker.update(db=sqlite_utils.Database(conn), ruleset=ruleset, extractor=extractor, max_bytes=max_bytes)
+    if hasattr(os, "nice"):  # not on Windows
+        os.nice(WORKER_NICENESS)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
 

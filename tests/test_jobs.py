@@ -2,7 +2,9 @@
 archive holds exactly what a one-process import stores."""
 
 import multiprocessing
+import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
@@ -55,6 +57,14 @@ def test_an_error_in_the_writer_stops_the_workers(mixed, ruleset, fresh_db):
         ingest.import_files(fresh_db, mixed, ruleset, on_file=fail, jobs=2)
     assert not multiprocessing.active_children()
     assert fresh_db.table("articles").count == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="no process priorities here")
+def test_workers_yield_the_cpu_to_the_writer(ruleset, fresh_db, db_path):
+    # The writer is the part that cannot be spread over processes.
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=ingest._start_worker,
+                             initargs=(str(db_path), ruleset, None, 1000)) as pool:
+        assert pool.submit(os.nice, 0).result() == min(os.nice(0) + ingest.WORKER_NICENESS, 19)
 
 
 def test_the_command_line_takes_jobs(mixed, tmp_path):
