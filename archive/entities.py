@@ -608,12 +608,16 @@ def link(db: "sqlite_utils.Database", aliases: Aliases) -> LinkSummary:
         " ON e.key = m.entity_key WHERE m.name_key = mentions.name_key)"
     )
     conn.execute("DELETE FROM article_entities")
+    # One sorted pass over the mentions: a look-up of each pair's first mention
+    # would read an article's mentions again for every entity in it.
     conn.execute(
         "INSERT INTO article_entities (article_id, entity_id, mentions, first_mention)"
-        " SELECT article_id, entity_id, count(*), (SELECT m2.id FROM mentions m2 JOIN paragraphs p2"
-        "   ON p2.id = m2.paragraph_id WHERE m2.article_id = m.article_id AND m2.entity_id = m.entity_id"
-        "   ORDER BY p2.position, m2.start LIMIT 1)"
-        " FROM mentions m GROUP BY article_id, entity_id"
+        " SELECT article_id, entity_id, mentions, id FROM ("
+        "   SELECT m.article_id, m.entity_id, m.id, count(*) OVER pair AS mentions,"
+        "     row_number() OVER (pair ORDER BY p.position, m.start, m.id) AS place"
+        "   FROM mentions m JOIN paragraphs p ON p.id = m.paragraph_id"
+        "   WINDOW pair AS (PARTITION BY m.article_id, m.entity_id))"
+        " WHERE place = 1"
     )
     conn.execute(
         "UPDATE entities SET"
