@@ -607,16 +607,18 @@ def link(db: "sqlite_utils.Database", aliases: Aliases) -> LinkSummary:
         "UPDATE mentions SET entity_id = (SELECT e.id FROM temp.entity_map m JOIN entities e"
         " ON e.key = m.entity_key WHERE m.name_key = mentions.name_key)"
     )
+    conn.execute("DELETE FROM entity_pairs")
     conn.execute("DELETE FROM article_entities")
     # One sorted pass over the mentions: a look-up of each pair's first mention
     # would read an article's mentions again for every entity in it.
     conn.execute(
-        "INSERT INTO article_entities (article_id, entity_id, mentions, first_mention)"
-        " SELECT article_id, entity_id, mentions, id FROM ("
+        "INSERT INTO article_entities (article_id, entity_id, mentions, first_mention, published)"
+        " SELECT first.article_id, entity_id, mentions, first.id, articles.published FROM ("
         "   SELECT m.article_id, m.entity_id, m.id, count(*) OVER pair AS mentions,"
         "     row_number() OVER (pair ORDER BY p.position, m.start, m.id) AS place"
         "   FROM mentions m JOIN paragraphs p ON p.id = m.paragraph_id"
-        "   WINDOW pair AS (PARTITION BY m.article_id, m.entity_id))"
+        "   WINDOW pair AS (PARTITION BY m.article_id, m.entity_id)) AS first"
+        " JOIN articles ON articles.id = first.article_id"
         " WHERE place = 1"
     )
     conn.execute(
@@ -626,6 +628,7 @@ def link(db: "sqlite_utils.Database", aliases: Aliases) -> LinkSummary:
     )
     conn.execute("DELETE FROM entity_names")
     conn.execute("DELETE FROM entities WHERE article_count = 0")
+    count_pairs(db)
     names: dict[str, tuple[int, int]] = {}
     for entity_id, key, spellings, count in conn.execute("SELECT id, key, aliases, mention_count FROM entities"):
         for name in [key, *(name_key(s) for s in json.loads(spellings))]:
@@ -637,6 +640,20 @@ def link(db: "sqlite_utils.Database", aliases: Aliases) -> LinkSummary:
     entities = conn.execute("SELECT count(*) FROM entities").fetchone()[0]
     mentions = conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
     return LinkSummary(entities=entities, mentions=mentions)
+
+
+def count_pairs(db: "sqlite_utils.Database") -> None:
+    """Every two entities named in the same articles: in how many, and how
+    often the second is named there. Dates are left out, as on the page."""
+    db.conn.execute("DELETE FROM entity_pairs")
+    db.conn.execute(
+        "INSERT INTO entity_pairs (entity_id, other_id, articles, mentions)"
+        " SELECT a.entity_id, b.entity_id, count(*), sum(b.mentions)"
+        " FROM article_entities a"
+        " JOIN article_entities b ON b.article_id = a.article_id AND b.entity_id != a.entity_id"
+        " JOIN entities other ON other.id = b.entity_id AND other.type != 'DATE'"
+        " GROUP BY a.entity_id, b.entity_id"
+    )
 
 
 def _is_iso(text: str) -> bool:

@@ -121,7 +121,7 @@ def _may_hold_mojibake(text: str) -> bool:
     """ftfy's own test, on the stretches of text around non-ASCII characters.
 
     Never False where ftfy would find mojibake in the whole text: every match
-    lies within such a stretch. It costs a tenth of the whole-text test."""
+    lies within such a stretch, and the stretches are a fraction of the text."""
     stretches: list[list[int]] = []
     for m in _NON_ASCII.finditer(text):
         start, end = max(m.start() - _MOJIBAKE_REACH, 0), m.end() + _MOJIBAKE_REACH

@@ -18,7 +18,7 @@ except ImportError:  # Windows: SQLite's own locking still keeps the file whole
 
 import sqlite_utils
 
-from .entities import Mention
+from .entities import Mention, count_pairs
 from .parse import Article
 from .sqlite import sqlite3
 
@@ -86,8 +86,10 @@ TABLES: dict[str, dict] = {
         ],
         "indexes": [["article_id"], ["paragraph_id"], ["entity_id"], ["name_key"]],
     },
+    # The article's date is repeated here so that an entity's articles come in
+    # date order from the index, however many there are.
     "article_entities": {
-        "columns": {"entity_id": int, "article_id": str, "mentions": int, "first_mention": int},
+        "columns": {"entity_id": int, "article_id": str, "mentions": int, "first_mention": int, "published": str},
         "pk": ("entity_id", "article_id"),
         "not_null": {"mentions", "first_mention"},
         "foreign_keys": [
@@ -95,7 +97,17 @@ TABLES: dict[str, dict] = {
             ("article_id", "articles", "id"),
             ("first_mention", "mentions", "id"),
         ],
-        "indexes": [["article_id"]],
+        "indexes": [["article_id"], ["entity_id", "published", "mentions"]],
+    },
+    # How many articles name two entities together, counted by link(): an
+    # entity in a third of the archive shares articles with a million others.
+    "entity_pairs": {
+        "columns": {"entity_id": int, "other_id": int, "articles": int, "mentions": int},
+        "pk": ("entity_id", "other_id"),
+        "not_null": {"articles", "mentions"},
+        "foreign_keys": [("entity_id", "entities", "id"), ("other_id", "entities", "id")],
+        # Kept in key order: an entity's pairs are one stretch of the table.
+        "without_rowid": True,
     },
     "entity_names": {
         "columns": {"name_key": str, "entity_id": int},
@@ -177,15 +189,18 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     if db.conn.execute("PRAGMA database_list").fetchone()[2]:  # a file, not :memory:
         db.enable_wal()
     db.conn.execute("PRAGMA foreign_keys = ON")
+    # Archives from before entity pages were served from article_entities alone.
+    undated = db.table("article_entities").exists() and (
+        "published" not in db.table("article_entities").columns_dict or not db.table("entity_pairs").exists()
+    )
     for name, spec in TABLES.items():
         table = db.table(name)
         if not table.exists():
-            table.create(
-                spec["columns"],
-                pk=spec["pk"],
-                not_null=spec.get("not_null"),
+            sql = db.create_table_sql(
+                name, spec["columns"], pk=spec["pk"], not_null=spec.get("not_null"),
                 foreign_keys=spec.get("foreign_keys"),
             )
+            db.execute(sql.rstrip().rstrip(";") + (" WITHOUT ROWID" if spec.get("without_rowid") else ""))
         else:  # an archive made by an older version gains the new columns
             for column, kind in spec["columns"].items():
                 if column not in table.columns_dict:
@@ -196,6 +211,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             table.create_index(columns, unique=True, if_not_exists=True)
     if "body" in db.table("articles").columns_dict:
         _drop_article_bodies(db)
+    if undated:
+        _date_and_pair(db)
     for name, sql in VIEWS.items():
         if not db[name].exists():
             db.create_view(name, textwrap.dedent(sql).strip())
@@ -213,6 +230,15 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 f'    content="{spec["content"]}", content_rowid="{spec["content_rowid"]}"\n)'
             )
             db.conn.execute(f"INSERT INTO [{fts}]([{fts}]) VALUES ('rebuild')")
+
+
+def _date_and_pair(db: sqlite_utils.Database) -> None:
+    """What link() now also stores, filled in for entities linked before."""
+    with transaction(db):
+        db.conn.execute(
+            "UPDATE article_entities SET published = (SELECT published FROM articles WHERE id = article_id)"
+        )
+        count_pairs(db)
 
 
 def _drop_article_bodies(db: sqlite_utils.Database) -> None:

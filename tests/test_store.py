@@ -47,6 +47,12 @@ def test_schema(fresh_db):
         ("path", "TEXT", 0, 1), ("article_id", "TEXT", 1, 0), ("sha256", "TEXT", 1, 0), ("encoding", "TEXT", 0, 0),
         ("repairs", "TEXT", 0, 0), ("imported_at", "TEXT", 1, 0),
     ]
+    assert columns(fresh_db, "entity_pairs") == [
+        ("entity_id", "INTEGER", 1, 1), ("other_id", "INTEGER", 1, 2), ("articles", "INTEGER", 1, 0),
+        ("mentions", "INTEGER", 1, 0),
+    ]
+    assert fresh_db.table("entity_pairs").schema.endswith("WITHOUT ROWID")
+    assert columns(fresh_db, "article_entities")[-1] == ("published", "TEXT", 0, 0)
     for fts in ("articles_fts", "paragraphs_fts"):
         sql = fresh_db.table(fts).schema
         assert "USING FTS5" in sql and "tokenize='porter unicode61 remove_diacritics 2'" in sql
