@@ -359,7 +359,11 @@ def savepoint(db: sqlite_utils.Database) -> Iterator[None]:
 
 
 def save(db: sqlite_utils.Database, doc: Document) -> Status:
-    """Store a document, replacing what an earlier version of its file left."""
+    """Store a document, replacing what an earlier version of its file left.
+
+    Runs inside transaction(), which is the unit that lands whole: an error
+    here rolls back the batch. A savepoint per article would keep the rest of
+    the batch, but would make FTS5 flush its index to disk for every article."""
     row = db.conn.execute("SELECT article_id, sha256 FROM article_files WHERE path = ?", [doc.path]).fetchone()
     previous, file_sha256 = row if row else (None, None)
     stored = _stored(db, doc.id)
@@ -369,26 +373,25 @@ def save(db: sqlite_utils.Database, doc: Document) -> Status:
     db.conn.execute("DELETE FROM import_errors WHERE path = ?", [doc.path])
     if previous == doc.id and file_sha256 == doc.sha256 and not content_stale and not mentions_stale:
         return Status.UNCHANGED
-    with savepoint(db):
-        if previous is not None and previous != doc.id:
-            _detach(db, doc.path, previous)
-        if stored is None:
-            _insert(db, doc)
-        elif content_stale:
-            _clear(db, doc.id)
-            _rewrite(db, doc)
-        if mentions_stale:
-            replace_mentions(db, doc.id, doc.mentions or [], doc.entity_model)
-        if stored is not None:  # a new article was inserted with its file's facts
-            db.conn.execute(
-                "UPDATE articles SET sha256 = ?, encoding = ?, repairs = ? WHERE id = ? AND path = ?",
-                [doc.sha256, doc.encoding, doc.repairs, doc.id, doc.path],
-            )
+    if previous is not None and previous != doc.id:
+        _detach(db, doc.path, previous)
+    if stored is None:
+        _insert(db, doc)
+    elif content_stale:
+        _clear(db, doc.id)
+        _rewrite(db, doc)
+    if mentions_stale:
+        replace_mentions(db, doc.id, doc.mentions or [], doc.entity_model)
+    if stored is not None:  # a new article was inserted with its file's facts
         db.conn.execute(
-            "INSERT OR REPLACE INTO article_files (path, article_id, sha256, encoding, repairs, imported_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [doc.path, doc.id, doc.sha256, doc.encoding, doc.repairs, now()],
+            "UPDATE articles SET sha256 = ?, encoding = ?, repairs = ? WHERE id = ? AND path = ?",
+            [doc.sha256, doc.encoding, doc.repairs, doc.id, doc.path],
         )
+    db.conn.execute(
+        "INSERT OR REPLACE INTO article_files (path, article_id, sha256, encoding, repairs, imported_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [doc.path, doc.id, doc.sha256, doc.encoding, doc.repairs, now()],
+    )
     if stored is None:
         return Status.UPDATED if previous else Status.IMPORTED
     if previous is None:

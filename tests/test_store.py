@@ -176,7 +176,9 @@ def test_failed_article_leaves_nothing_behind(fresh_db, ruleset, tmp_path, monke
     monkeypatch.setattr(store, "_insert", failing_insert)
     with store.transaction(fresh_db):
         assert store.save(fresh_db, good) == store.Status.IMPORTED
-        with pytest.raises(sqlite3.IntegrityError):
+    # The batch is the unit: the failure takes its batch back, and only that.
+    with pytest.raises(sqlite3.IntegrityError):
+        with store.transaction(fresh_db):
             store.save(fresh_db, bad)
     assert [row[0] for row in fresh_db.execute("select title from articles")] == ["Talks in Geneva"]
     assert counts(fresh_db) == {"articles": 1, "paragraphs": 1, "removed_lines": 0, "articles_fts": 1, "paragraphs_fts": 1}
