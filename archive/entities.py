@@ -607,7 +607,6 @@ def link(db: "sqlite_utils.Database", aliases: Aliases) -> LinkSummary:
         "UPDATE mentions SET entity_id = (SELECT e.id FROM temp.entity_map m JOIN entities e"
         " ON e.key = m.entity_key WHERE m.name_key = mentions.name_key)"
     )
-    conn.execute("DELETE FROM entity_pairs")
     conn.execute("DELETE FROM article_entities")
     # One sorted pass over the mentions: a look-up of each pair's first mention
     # would read an article's mentions again for every entity in it.
@@ -621,6 +620,9 @@ def link(db: "sqlite_utils.Database", aliases: Aliases) -> LinkSummary:
         " JOIN articles ON articles.id = first.article_id"
         " WHERE place = 1"
     )
+    # Rebuilt from the new rows; none names an entity left without articles,
+    # so those can go after.
+    count_pairs(db)
     conn.execute(
         "UPDATE entities SET"
         " article_count = (SELECT count(*) FROM article_entities a WHERE a.entity_id = entities.id),"
@@ -628,7 +630,6 @@ def link(db: "sqlite_utils.Database", aliases: Aliases) -> LinkSummary:
     )
     conn.execute("DELETE FROM entity_names")
     conn.execute("DELETE FROM entities WHERE article_count = 0")
-    count_pairs(db)
     names: dict[str, tuple[int, int]] = {}
     for entity_id, key, spellings, count in conn.execute("SELECT id, key, aliases, mention_count FROM entities"):
         for name in [key, *(name_key(s) for s in json.loads(spellings))]:

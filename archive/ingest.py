@@ -257,8 +257,7 @@ def reannotate(
         found = extractor.extract(paragraphs)
         with store.transaction(db):
             for article_id, mentions in zip(chunk, found):
-                with store.savepoint(db):
-                    store.replace_mentions(db, article_id, mentions, extractor.stamp)
+                store.replace_mentions(db, article_id, mentions, extractor.stamp)
                 if on_article:
                     on_article()
     with store.transaction(db):

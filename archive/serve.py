@@ -59,11 +59,11 @@ def highlight_html(value: str) -> Markup:
     return Markup(html + "</mark>" * max(unclosed, 0))
 
 
-# The searches rank every match but build highlights and snippets only for the
-# page they show: ``:_page_rows`` in a canned query is the best SEARCH_PAGE_ROWS
-# matches on a page, and every match in an export.
+# The searches rank every match, and an entity's page orders every article, but
+# highlights and snippets are built only for the page shown: ``:_page_rows`` in
+# a canned query is PAGE_ROWS rows on a page, and every row in an export.
 PAGE_ROWS_PARAMETER = "_page_rows"
-SEARCH_PAGE_ROWS = 100
+PAGE_ROWS = 100
 EVERY_ROW = "-1"
 
 
@@ -72,7 +72,7 @@ def register_magic_parameters(datasette):
     def page(key: str, request) -> str:
         if key != "rows":
             raise KeyError(key)
-        return str(SEARCH_PAGE_ROWS)
+        return str(PAGE_ROWS)
 
     return [("page", page)]
 

@@ -344,20 +344,6 @@ def transaction(db: sqlite_utils.Database) -> Iterator[None]:
     db.conn.execute("COMMIT")
 
 
-@contextmanager
-def savepoint(db: sqlite_utils.Database) -> Iterator[None]:
-    """An article lands whole or not at all, inside the batch's transaction."""
-    db.conn.execute("SAVEPOINT article")
-    try:
-        yield
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK TO article")
-            db.conn.execute("RELEASE article")
-        raise
-    db.conn.execute("RELEASE article")
-
-
 def save(db: sqlite_utils.Database, doc: Document) -> Status:
     """Store a document, replacing what an earlier version of its file left.
 

@@ -10,7 +10,7 @@ import ftfy
 import pytest
 from ftfy.badness import BADNESS_RE, is_bad
 
-from archive import ingest, store
+from archive import ingest, read, store
 from archive.read import Rejected, _may_hold_mojibake, decode, read_file
 
 from .conftest import BBC, SEEDS
@@ -123,11 +123,8 @@ def test_mojibake_is_found_wherever_the_whole_text_test_finds_it():
             assert _may_hold_mojibake(text), text
     assert found > 5_000
     for text in texts[:2_000]:
-        fixed = ftfy.fix_and_explain(text, config=ftfy.TextFixerConfig(
-            unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False,
-            fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
-            remove_control_chars=False, normalization=None))
-        assert decode(text.encode("utf-8")).text == fixed.text.replace("\x7f", "")
+        whole = ftfy.fix_and_explain(text, config=read._REPAIR).text
+        assert decode(text.encode("utf-8")).text == read._CONTROL_CHARS.sub("", whole)
 
 
 def test_control_characters_are_removed_not_fatal(fresh_db, ruleset, tmp_path):

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from archive import entities, ingest, store
-from archive.serve import SEARCH_PAGE_ROWS, load_metadata, make_datasette
+from archive.serve import PAGE_ROWS, load_metadata, make_datasette
 
 from .conftest import write_articles
 
@@ -170,7 +170,7 @@ async def test_csv_export_is_complete(big_ds, query):
 @pytest.mark.parametrize("query", QUERIES)
 async def test_json_stream_export_is_complete(big_ds, query):
     page = (await big_ds.client.get(f"/archive/{query}.json", params={"q": "common"})).json()
-    assert len(page["rows"]) == SEARCH_PAGE_ROWS  # the best matches; an export has them all
+    assert len(page["rows"]) == PAGE_ROWS  # the best matches; an export has them all
     response = await big_ds.client.get(f"/archive/{query}.json", params={"q": "common", "_stream": "on"})
     assert response.status_code == 200
     assert len(json.loads(response.text)) == 1500
@@ -205,7 +205,7 @@ async def test_a_page_holds_the_best_matches_of_the_full_ranking(seeded_ds, quer
     """The page ranks every match before it cuts: its rows are the export's first rows."""
     from archive import serve
 
-    monkeypatch.setattr(serve, "SEARCH_PAGE_ROWS", 3)
+    monkeypatch.setattr(serve, "PAGE_ROWS", 3)
     page = await seeded_ds.client.get(f"/archive/{query}.json", params={"q": "Idlib", "_shape": "array"})
     every = await seeded_ds.client.get(f"/archive/{query}.json", params={"q": "Idlib", "_stream": "on"})
     rows, all_rows = page.json(), json.loads(every.text)
@@ -213,3 +213,14 @@ async def test_a_page_holds_the_best_matches_of_the_full_ranking(seeded_ds, quer
     assert len({r["score"] for r in all_rows}) > 3
     assert [r["score"] for r in rows] == sorted(r["score"] for r in all_rows)[: len(rows)]
     assert [r["score"] for r in rows] == [r["score"] for r in all_rows][: len(rows)]
+
+
+async def test_an_entity_page_is_the_head_of_its_complete_export(seeded_ds, monkeypatch):
+    from archive import serve
+
+    monkeypatch.setattr(serve, "PAGE_ROWS", 3)
+    page = await seeded_ds.client.get("/archive/entity_articles.json", params={"name": "Idlib", "_shape": "array"})
+    every = await seeded_ds.client.get("/archive/entity_articles.csv", params={"name": "Idlib"})
+    rows, exported = page.json(), list(csv.reader(io.StringIO(every.text)))[1:]
+    assert len(rows) == 3 and len(exported) > 3
+    assert [r["article_id"] for r in rows] == [row[0] for row in exported[:3]]
