@@ -92,7 +92,7 @@ def prepare(path: Path, ruleset: RuleSet, max_bytes: int = DEFAULT_MAX_BYTES) ->
     if not article.paragraphs:
         raise Rejected("no article text: every line is boilerplate")
     return store.Document(
-        id=hashlib.sha256(cleaned.text.encode("utf-8")).hexdigest()[:16],
+        digest=hashlib.sha256(cleaned.text.encode("utf-8")).hexdigest()[:16],
         path=os.path.abspath(path),
         sha256=hashlib.sha256(data).hexdigest(),
         encoding=decoded.encoding,
@@ -229,8 +229,8 @@ def _annotate(db: sqlite_utils.Database, batch: list[Prepared], extractor: entit
     a text met twice in the batch goes through the model once."""
     todo: dict[str, list[int]] = {}
     for i, (_, doc) in enumerate(batch):
-        if isinstance(doc, store.Document) and store.needs_work(db, doc.id, doc.pipeline, extractor.stamp):
-            todo.setdefault(doc.id, []).append(i)
+        if isinstance(doc, store.Document) and store.needs_work(db, doc.digest, doc.pipeline, extractor.stamp):
+            todo.setdefault(doc.digest, []).append(i)
     found = extractor.extract([batch[at[0]][1].article.paragraphs for at in todo.values()])  # type: ignore[union-attr]
     annotated = list(batch)
     for at, mentions in zip(todo.values(), found):
@@ -245,7 +245,7 @@ def reannotate(
 ) -> entities.LinkSummary:
     """Extract the mentions of every stored article again, then link: for a new
     model or alias file, without reading the files again."""
-    ids = [row[0] for row in db.conn.execute("SELECT id FROM articles ORDER BY rowid")]
+    ids = [row[0] for row in db.conn.execute("SELECT id FROM articles ORDER BY id")]
     for start in range(0, len(ids), BATCH_SIZE):
         chunk = ids[start : start + BATCH_SIZE]
         paragraphs = [

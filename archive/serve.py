@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import yaml
 from datasette import hookimpl
-from datasette.utils import derive_named_parameters, tilde_encode
+from datasette.utils import derive_named_parameters
 from markupsafe import Markup, escape
 
 from .clean import MARK_CLOSE, MARK_OPEN
@@ -116,8 +116,8 @@ def render_cell(row, value, column, table, database, datasette):
         return Markup('<a href="{}">{}</a>').format(url, value)
     if table is None and column == "title":
         article_id = next((row[k] for k in ("article_id", "id") if k in keys), None)
-        if isinstance(article_id, str):
-            url = datasette.urls.row(database, "articles", tilde_encode(article_id))
+        if isinstance(article_id, int) and not isinstance(article_id, bool):
+            url = datasette.urls.row(database, "articles", str(article_id))
             return Markup('<a href="{}">{}</a>').format(url, html or value)
     return html
 

@@ -37,10 +37,10 @@ STOPWORDS = set(
 # The search as a Datasette user would first write it: ORDER BY rank over the
 # full-text match, with highlights, snippets and the page's LIMIT.
 PLAIN_ARTICLES = (
-    "select articles.id, highlight(articles_fts, 0, char(57344), char(57345)) as title, articles.published,"
-    " snippet(articles_fts, 1, char(57344), char(57345), '…', 24) as snippet, rank"
-    " from articles_fts join articles on articles.rowid = articles_fts.rowid"
-    " where articles_fts match fts_query(:q) and rank match 'bm25(10.0, 1.0)' order by rank limit 101"
+    "select articles.id, highlight(articles_fts, 1, char(57344), char(57345)) as title, articles.published,"
+    " snippet(articles_fts, 0, char(57344), char(57345), '…', 24) as snippet, rank"
+    " from articles_fts join articles on articles.id = articles_fts.rowid"
+    " where articles_fts match fts_query(:q) and rank match 'bm25(1.0, 10.0)' order by rank limit 101"
 )
 PLAIN_PARAGRAPHS = (
     "select paragraphs.article_id, articles.title, highlight(paragraphs_fts, 0, char(57344), char(57345)), rank"
@@ -103,16 +103,16 @@ def bare_loop(db_path: Path, rows: list[tuple[str, str, str, list[str]]]) -> flo
     conn = db.conn
     start = time.perf_counter()
     conn.execute("BEGIN")
-    for article_id, title, body, paragraphs in rows:
-        rowid = conn.execute(
-            "INSERT INTO articles (id, title, path, sha256, word_count, imported_at, pipeline)"
-            " VALUES (?, ?, ?, '', 0, '', '')", [article_id, title, article_id],
+    for digest, title, body, paragraphs in rows:
+        article_id = conn.execute(
+            "INSERT INTO articles (digest, title, path, word_count, imported_at, pipeline)"
+            " VALUES (?, ?, ?, 0, '', '')", [digest, title, digest],
         ).lastrowid
         conn.executemany(
             "INSERT INTO paragraphs (article_id, position, text) VALUES (?, ?, ?)",
             [(article_id, i, text) for i, text in enumerate(paragraphs, start=1)],
         )
-        conn.execute("INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)", [rowid, title, body])
+        conn.execute("INSERT INTO articles_fts (rowid, body, title) VALUES (?, ?, ?)", [article_id, body, title])
     conn.execute("COMMIT")
     elapsed = time.perf_counter() - start
     db.close()
@@ -120,11 +120,11 @@ def bare_loop(db_path: Path, rows: list[tuple[str, str, str, list[str]]]) -> flo
 
 
 def stored_texts(db) -> list[tuple[str, str, str, list[str]]]:
-    paragraphs: dict[str, list[str]] = {}
+    paragraphs: dict[int, list[str]] = {}
     for article_id, text in db.execute("select article_id, text from paragraphs order by article_id, position"):
         paragraphs.setdefault(article_id, []).append(text)
-    return [(i, t, b, paragraphs[i])
-            for i, t, b in db.execute("select id, title, body from article_texts order by article_rowid")]
+    return [(d, t, b, paragraphs[i]) for i, d, t, b in db.execute(
+        "select t.id, a.digest, t.title, t.body from article_texts t join articles a on a.id = t.id order by t.id")]
 
 
 @dataclass

@@ -151,14 +151,14 @@ def test_the_vote_types_an_entity_by_most_of_its_mentions(db_path, ruleset, extr
     # archive gives it one type, the one most mentions carry.
     db = store.open_db(db_path)
     db.conn.executescript(
-        "INSERT INTO articles (id, title, path, sha256, word_count, imported_at, pipeline)"
-        " VALUES ('a', 't', '/a', 'x', 1, 'now', 'p');"
-        "INSERT INTO paragraphs (id, article_id, position, text) VALUES (1, 'a', 1, 'Zorbex Zorbex Zorbex Zorbex');"
+        "INSERT INTO articles (id, digest, title, path, word_count, imported_at, pipeline)"
+        " VALUES (1, 'a', 't', '/a', 1, 'now', 'p');"
+        "INSERT INTO paragraphs (id, article_id, position, text) VALUES (1, 1, 1, 'Zorbex Zorbex Zorbex Zorbex');"
     )
     for i, label in enumerate(["ORG", "PERSON", "ORG", "GPE"]):
         db.conn.execute(
             "INSERT INTO mentions (article_id, paragraph_id, text, start, end, label, label_source, name_key)"
-            " VALUES ('a', 1, 'Zorbex', ?, ?, ?, 'model', 'zorbex')", [i * 7, i * 7 + 6, label],
+            " VALUES (1, 1, 'Zorbex', ?, ?, ?, 'model', 'zorbex')", [i * 7, i * 7 + 6, label],
         )
     entities.link(db, extractor.aliases)
     assert entity_of(db.conn, "Zorbex") == ("Zorbex", "ORG")

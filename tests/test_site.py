@@ -223,4 +223,4 @@ async def test_an_entity_page_is_the_head_of_its_complete_export(seeded_ds, monk
     every = await seeded_ds.client.get("/archive/entity_articles.csv", params={"name": "Idlib"})
     rows, exported = page.json(), list(csv.reader(io.StringIO(every.text)))[1:]
     assert len(rows) == 3 and len(exported) > 3
-    assert [r["article_id"] for r in rows] == [row[0] for row in exported[:3]]
+    assert [str(r["article_id"]) for r in rows] == [row[0] for row in exported[:3]]

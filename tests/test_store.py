@@ -1,6 +1,8 @@
 """The archive file: schema, full-text sync, idempotent and replacing imports."""
 
+import gzip
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -19,20 +21,24 @@ def columns(db, table):
 
 def test_schema(fresh_db):
     assert columns(fresh_db, "articles") == [
-        ("id", "TEXT", 0, 1), ("title", "TEXT", 1, 0), ("published", "TEXT", 0, 0),
-        ("source", "TEXT", 0, 0), ("path", "TEXT", 1, 0), ("sha256", "TEXT", 1, 0),
-        ("encoding", "TEXT", 0, 0), ("repairs", "TEXT", 0, 0), ("word_count", "INTEGER", 1, 0),
+        ("id", "INTEGER", 0, 1), ("digest", "TEXT", 1, 0), ("title", "TEXT", 1, 0), ("published", "TEXT", 0, 0),
+        ("source", "TEXT", 0, 0), ("path", "TEXT", 1, 0), ("word_count", "INTEGER", 1, 0),
         ("imported_at", "TEXT", 1, 0), ("pipeline", "TEXT", 1, 0), ("entity_model", "TEXT", 0, 0),
     ]
+    assert {(tuple(i.columns), i.unique) for i in fresh_db.table("articles").indexes} == {
+        (("digest",), 1), (("published",), 0), (("source",), 0)
+    }
     assert columns(fresh_db, "paragraphs") == [
-        ("id", "INTEGER", 0, 1), ("article_id", "TEXT", 1, 0), ("position", "INTEGER", 1, 0), ("text", "TEXT", 1, 0),
+        ("id", "INTEGER", 0, 1), ("article_id", "INTEGER", 1, 0), ("position", "INTEGER", 1, 0), ("text", "TEXT", 1, 0),
     ]
     assert columns(fresh_db, "removed_lines") == [
-        ("article_id", "TEXT", 0, 1), ("line_number", "INTEGER", 0, 2), ("text", "TEXT", 1, 0), ("reason", "TEXT", 1, 0),
+        ("article_id", "INTEGER", 1, 1), ("line_number", "INTEGER", 1, 2), ("text", "TEXT", 1, 0),
+        ("reason", "TEXT", 1, 0),
     ]
+    assert fresh_db.table("removed_lines").schema.endswith("WITHOUT ROWID")
     assert [fk.other_table for fk in fresh_db.table("paragraphs").foreign_keys] == ["articles"]
     assert columns(fresh_db, "mentions") == [
-        ("id", "INTEGER", 0, 1), ("entity_id", "INTEGER", 0, 0), ("article_id", "TEXT", 1, 0),
+        ("id", "INTEGER", 0, 1), ("entity_id", "INTEGER", 0, 0), ("article_id", "INTEGER", 1, 0),
         ("paragraph_id", "INTEGER", 1, 0), ("text", "TEXT", 1, 0), ("start", "INTEGER", 1, 0),
         ("end", "INTEGER", 1, 0), ("label", "TEXT", 1, 0), ("label_source", "TEXT", 1, 0),
         ("name_key", "TEXT", 1, 0), ("value", "TEXT", 0, 0),
@@ -44,7 +50,7 @@ def test_schema(fresh_db):
         "id", "key", "name", "type", "aliases", "article_count", "mention_count"
     ]
     assert columns(fresh_db, "article_files") == [
-        ("path", "TEXT", 0, 1), ("article_id", "TEXT", 1, 0), ("sha256", "TEXT", 1, 0), ("encoding", "TEXT", 0, 0),
+        ("path", "TEXT", 0, 1), ("article_id", "INTEGER", 1, 0), ("sha256", "TEXT", 1, 0), ("encoding", "TEXT", 0, 0),
         ("repairs", "TEXT", 0, 0), ("imported_at", "TEXT", 1, 0),
     ]
     assert columns(fresh_db, "entity_pairs") == [
@@ -58,7 +64,10 @@ def test_schema(fresh_db):
         assert "USING FTS5" in sql and "tokenize='porter unicode61 remove_diacritics 2'" in sql
     # The text is stored once: articles_fts reads it back through a view.
     assert 'content="article_texts"' in fresh_db.table("articles_fts").schema
-    assert [c[0] for c in columns(fresh_db, "article_texts")] == ["article_rowid", "id", "title", "body"]
+    assert [c[0] for c in columns(fresh_db, "article_texts")] == ["id", "title", "body"]
+    # The body first: FTS5 stores no column number for entries in the first column.
+    assert [c[0] for c in columns(fresh_db, "articles_fts")] == ["body", "title"]
+    assert fresh_db.execute("pragma page_size").fetchone()[0] == store.PAGE_SIZE
     triggers = {t.name for t in fresh_db.triggers}
     assert triggers == {f"paragraphs_{op}" for op in ("ai", "ad", "au")}
     assert fresh_db.journal_mode == "wal"
@@ -91,6 +100,56 @@ def test_an_archive_with_article_bodies_stores_its_text_once(db_path, ruleset, t
     db.execute("insert into articles_fts(articles_fts, rank) values('integrity-check', 1)")
     assert len(search(db, "articles_fts", "Idlib")) == 5
     assert ingest.import_files(db, seed_files(), ruleset).unchanged == 5
+
+
+# Made by the version before articles were numbered, from the first two seeds
+# with entities: every table named an article by its digest.
+KEYED_BY_DIGEST = Path(__file__).parent / "fixtures" / "archive-keyed-by-digest.db.gz"
+
+
+def by_digest(conn, digest_of, article_digest):
+    """Every article and what hangs off it, told apart by digest rather than by key."""
+    return {
+        "paragraphs": sorted(conn.execute(f"select {digest_of}, position, text from paragraphs p")),
+        "removed_lines": sorted(conn.execute(f"select {digest_of}, line_number, text, reason from removed_lines p")),
+        "mentions": sorted(conn.execute(
+            f"select {digest_of}, m.id, m.entity_id, m.paragraph_id, m.text, m.start, m.label, m.value"
+            " from mentions m join paragraphs p on p.id = m.paragraph_id")),
+        "article_entities": sorted(conn.execute(
+            f"select {digest_of}, entity_id, mentions, first_mention, published from article_entities p")),
+        "article_files": sorted(conn.execute(f"select {digest_of}, path, sha256, encoding, repairs from article_files p")),
+        "titles": sorted(conn.execute(
+            f"select {article_digest}, title, published, source, path, pipeline, entity_model from articles")),
+        "entities": sorted(conn.execute("select * from entities")),
+        "entity_pairs": sorted(conn.execute("select * from entity_pairs")),
+    }
+
+
+def test_an_archive_keyed_by_digest_is_numbered_and_keeps_every_row(tmp_path, ruleset, extractor):
+    path = tmp_path / "archive.db"
+    path.write_bytes(gzip.decompress(KEYED_BY_DIGEST.read_bytes()))
+    old = sqlite3.connect(path)
+    assert old.execute("select type from pragma_table_info('articles') where name = 'id'").fetchone() == ("TEXT",)
+    before = by_digest(old, "p.article_id", "id")
+    rowids = old.execute("select rowid, id from articles order by rowid").fetchall()
+    old.close()
+
+    db = store.open_db(path)
+    assert db.execute("select id, digest from articles order by id").fetchall() == rowids
+    assert by_digest(db.conn, "(select digest from articles where id = p.article_id)", "digest") == before
+    assert len(before["mentions"]) > 100 and len(before["article_entities"]) > 50
+    # The schema is a new archive's, object for object.
+    fresh = store.open_db(tmp_path / "fresh.db")
+    schema = "select type, name, tbl_name, sql from sqlite_master order by name"
+    assert db.execute(schema).fetchall() == fresh.execute(schema).fetchall()
+    for fts in ("articles_fts", "paragraphs_fts"):
+        db.execute(f"insert into {fts}({fts}, rank) values('integrity-check', 1)")
+    assert len(search(db, "articles_fts", "Idlib")) == 2
+    assert db.execute("pragma foreign_key_check").fetchall() == []
+    # Their text is known by digest: the seeds from another folder are the same articles.
+    summary = ingest.import_files(db, seed_files()[:2], ruleset, extractor=extractor)
+    assert (summary.imported, summary.duplicate) == (0, 2)
+    assert db.table("articles").count == 2
 
 
 def counts(db):
@@ -169,9 +228,10 @@ def test_failed_article_leaves_nothing_behind(fresh_db, ruleset, tmp_path, monke
     real_insert = store._insert
 
     def failing_insert(db, doc):
-        real_insert(db, doc)
+        article_id = real_insert(db, doc)
         if doc is bad:
             raise sqlite3.IntegrityError("simulated failure after the article row")
+        return article_id
 
     monkeypatch.setattr(store, "_insert", failing_insert)
     with store.transaction(fresh_db):
