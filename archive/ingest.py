@@ -162,9 +162,9 @@ def _prepare_all(
     tasks = (files[start : start + size] for start in range(0, len(files), size))
     pool = ProcessPoolExecutor(
         jobs,
-        mp_context=multiprocessing.get_context("spawn"),
+        mp_context=_worker_context(),
         initializer=_start_worker,
-        initargs=(db_file, ruleset, extractor, max_bytes),
+        initargs=(db_file, ruleset, extractor, max_bytes, os.getpid()),
     )
     try:
         window = -(-BATCH_SIZE // size) + 2 * jobs
@@ -196,27 +196,55 @@ def _prepare_batch(
     return _annotate(db, batch, extractor) if extractor is not None else batch
 
 
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers fork from a server process that has imported the pipeline, and
+    spaCy for the sentence splitter, once: spawned afresh, every worker pays
+    for those imports again, a second of CPU that two workers on two cores
+    take from the writer. Where there is no fork server (Windows), each is
+    spawned."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["archive.ingest", "spacy"])
+    return context
+
+
 # A worker process's share of the import, set once when it starts.
 _worker: dict = {}
 
 
 def _start_worker(
-    db_file: str, ruleset: RuleSet, extractor: entities.Extractor | None, max_bytes: int
+    db_file: str, ruleset: RuleSet, extractor: entities.Extractor | None, max_bytes: int, importer: int
 ) -> None:
     # Read-only: a worker only asks whether an article's stored mentions are current.
     conn = sqlite3.connect(f"{Path(db_file).as_uri()}?mode=ro", uri=True, timeout=store.BUSY_TIMEOUT_S)
     _worker.update(db=sqlite_utils.Database(conn), ruleset=ruleset, extractor=extractor, max_bytes=max_bytes)
     if hasattr(os, "nice"):  # not on Windows
         os.nice(WORKER_NICENESS)
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    threading.Thread(target=_exit_with_importer, args=(importer, os.getppid()), daemon=True).start()
 
 
-def _exit_with_parent(parent: int) -> None:
-    """A worker waits on a queue its parent also holds open: if the parent is
-    killed, nothing would wake it, so it watches for being orphaned."""
-    while os.getppid() == parent:
+def _exit_with_importer(importer: int, parent: int) -> None:
+    """A worker waits on a queue the importer also holds open: if the importer
+    is killed, nothing would wake it, so it watches the importer. Its parent
+    is the importer, or a fork server that outlives it while workers hold it open."""
+    while os.getppid() == parent and _running(importer):
         time.sleep(0.5)
     os._exit(1)
+
+
+def _running(pid: int) -> bool:
+    """Running, not gone and not a zombie waiting for its own parent to collect it."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):  # no /proc here: a process that can be signalled is running
+        return True
 
 
 def _worker_batch(paths: list[Path]) -> list[Prepared]:

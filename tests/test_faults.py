@@ -123,6 +123,14 @@ def children(pid: int) -> set[int]:
     return set(map(int, path.read_text().split())) if path.exists() else set()
 
 
+def descendants(pid: int) -> set[int]:
+    """Workers may be the import's grandchildren, forked by a server process."""
+    found = children(pid)
+    for child in list(found):
+        found |= descendants(child)
+    return found
+
+
 @pytest.mark.parametrize(
     "moment, stored_before, jobs",
     [
@@ -145,7 +153,7 @@ def test_kill_9_then_the_same_import_again_gives_the_rows_of_one_import(
             stored = count(db_path, "select count(*) from articles")
             unlinked = count(db_path, "select count(*) from mentions where entity_id is null")
             if stored == stored_before and (moment != "linking entities" or unlinked > 0) and write_lock_held(db_path):
-                workers = children(process.pid)
+                workers = descendants(process.pid)
                 process.send_signal(signal.SIGKILL)
                 break
             time.sleep(0.005)

@@ -4,6 +4,9 @@ archive holds exactly what a one-process import stores."""
 import multiprocessing
 import os
 import shutil
+import subprocess
+import sys
+import time
 from concurrent.futures import ProcessPoolExecutor
 
 import pytest
@@ -62,9 +65,21 @@ def test_an_error_in_the_writer_stops_the_workers(mixed, ruleset, fresh_db):
 @pytest.mark.skipif(not hasattr(os, "nice"), reason="no process priorities here")
 def test_workers_yield_the_cpu_to_the_writer(ruleset, fresh_db, db_path):
     # The writer is the part that cannot be spread over processes.
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=ingest._start_worker,
-                             initargs=(str(db_path), ruleset, None, 1000)) as pool:
+    with ProcessPoolExecutor(1, mp_context=ingest._worker_context(), initializer=ingest._start_worker,
+                             initargs=(str(db_path), ruleset, None, 1000, os.getpid())) as pool:
         assert pool.submit(os.nice, 0).result() == min(os.nice(0) + ingest.WORKER_NICENESS, 19)
+
+
+def test_a_killed_importer_is_not_running_even_before_it_is_collected():
+    # Workers watch the importer; killed, it stays a zombie until its own parent collects it.
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    assert ingest._running(process.pid)
+    process.kill()
+    deadline = time.monotonic() + 10
+    while ingest._running(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not ingest._running(process.pid) and process.poll() == -9
+    assert not ingest._running(process.pid)
 
 
 def test_the_command_line_takes_jobs(mixed, tmp_path):
