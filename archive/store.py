@@ -256,8 +256,8 @@ def _number_articles(db: sqlite_utils.Database) -> None:
     """Archives from before articles were numbered, when each table named an
     article by its 16-character digest: every one is rebuilt in one transaction,
     the article numbered by its old rowid, and the full-text indexes are built
-    again by the caller. A 16-character key in every row and index had made the
-    archive a tenth larger."""
+    again by the caller. A number takes 1 to 3 bytes where the digest took 17,
+    in every row and index that names an article."""
     conn = db.conn
     present = [name for name in _ARTICLE_TABLES if db.table(name).exists()]
     # Off while the old tables, which name each other, are renamed and dropped.
