@@ -248,8 +248,8 @@ def _create_sql(db: sqlite_utils.Database, name: str) -> str:
     return sql.rstrip().rstrip(";") + (" WITHOUT ROWID" if spec.get("without_rowid") else "")
 
 
-# The tables that name an article, parents first.
-_ARTICLE_TABLES = ("articles", "paragraphs", "removed_lines", "mentions", "article_entities", "article_files")
+# The tables that name an article, parents first (TABLES declares them in that order).
+_ARTICLE_TABLES = [name for name, spec in TABLES.items() if name == "articles" or "article_id" in spec["columns"]]
 
 
 def _number_articles(db: sqlite_utils.Database) -> None:
@@ -264,8 +264,8 @@ def _number_articles(db: sqlite_utils.Database) -> None:
     conn.execute("PRAGMA foreign_keys = OFF")
     try:
         with transaction(db):
-            for fts in ("articles_fts", "paragraphs_fts"):
-                conn.execute(f"DROP TABLE IF EXISTS [{fts}]")
+            for name in FTS:
+                conn.execute(f"DROP TABLE IF EXISTS [{name}_fts]")
             for view in VIEWS:
                 conn.execute(f"DROP VIEW IF EXISTS [{view}]")
             for (trigger,) in conn.execute(

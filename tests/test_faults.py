@@ -110,14 +110,6 @@ def start_import(folder: Path, db_path: Path, *extra: str) -> subprocess.Popen:
     )
 
 
-def alive(pid: int) -> bool:
-    """Running, not a zombie: an orphan's exit status may never be collected here."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
 def children(pid: int) -> set[int]:
     path = Path(f"/proc/{pid}/task/{pid}/children")
     return set(map(int, path.read_text().split())) if path.exists() else set()
@@ -165,9 +157,9 @@ def test_kill_9_then_the_same_import_again_gives_the_rows_of_one_import(
     # Worker processes do not outlive the import that started them.
     assert len(workers) >= jobs if jobs > 1 else not workers
     deadline = time.monotonic() + 30
-    while any(map(alive, workers)) and time.monotonic() < deadline:
+    while any(map(ingest._running, workers)) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not [pid for pid in workers if alive(pid)]
+    assert not [pid for pid in workers if ingest._running(pid)]
 
     interrupted = store.open_db(db_path)
     assert_sound(interrupted)

@@ -78,8 +78,8 @@ def test_a_killed_importer_is_not_running_even_before_it_is_collected():
     deadline = time.monotonic() + 10
     while ingest._running(process.pid) and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert not ingest._running(process.pid) and process.poll() == -9
-    assert not ingest._running(process.pid)
+    assert not ingest._running(process.pid) and process.poll() == -9  # a zombie until poll() collects it
+    assert not ingest._running(process.pid)  # and then gone
 
 
 def test_the_command_line_takes_jobs(mixed, tmp_path):
