@@ -16,19 +16,14 @@ from typing import Iterable, Sequence
 
 import yaml
 
-DEFAULT_RULES = Path(__file__).with_name("rules.yml")
+from .text import QUOTES
 
-# Private-use characters that wrap highlighted terms in search snippets. They are
-# removed from input text so a snippet's markers can never come from an article.
-MARK_OPEN = "\ue000"
-MARK_CLOSE = "\ue001"
+DEFAULT_RULES = Path(__file__).with_name("rules.yml")
 
 DUPLICATE_TITLE = "duplicate-title"
 # How many of the first kept lines may repeat the title.
 TITLE_REPEAT_WINDOW = 6
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\ufeff\ue000\ue001]")
-QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
 
 
 class RulesError(ValueError):
@@ -139,9 +134,10 @@ def load_rules(extra: Sequence[Path] = ()) -> RuleSet:
 
 
 def normalize_text(text: str) -> str:
-    """Unify newlines, drop control and zero-width characters, compose accents."""
+    """Unify newlines and compose accents. Control and invisible characters are
+    gone already: ``read.decode`` removes them, and counts them."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", _CONTROL.sub("", text))
+    return unicodedata.normalize("NFC", text)
 
 
 def normalize_line(line: str) -> str:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 import yaml
 from dateutil import parser as dateparser
 
-from .clean import QUOTES
+from .text import QUOTES
 
 if TYPE_CHECKING:
     import sqlite_utils

@@ -14,6 +14,8 @@ import ftfy
 from charset_normalizer import from_bytes
 from ftfy.badness import is_bad
 
+from .text import strip_unwanted
+
 # Files above this size are rejected unread: a news article is a few KB, and the
 # pipeline holds a whole file in memory. ``archive import --max-size`` changes it.
 DEFAULT_MAX_BYTES = 5_000_000
@@ -30,9 +32,6 @@ _BOMS = [
     (codecs.BOM_UTF16_BE, "utf-16"),
 ]
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
-# Control characters a text file should never hold; a damaged copy or a bad
-# export leaves them. Tab, newline, carriage return and form feed are text.
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # Only mojibake is repaired: quotes, ligatures, full-width forms and HTML
 # entities are what the page said and stay as they are.
 _REPAIR = ftfy.TextFixerConfig(
@@ -100,7 +99,8 @@ def _megabytes(size: int) -> str:
 
 def decode(data: bytes) -> Decoded:
     """UTF-8 and BOM-marked files as they are; anything else through charset
-    detection. Then mojibake is repaired and control characters dropped."""
+    detection. Then mojibake is repaired, and control and invisible characters
+    dropped: the one place they are, so ``repairs`` counts every one."""
     decoded = _decode(data)
     repairs: list[str] = []
     text = decoded.text
@@ -111,10 +111,8 @@ def decode(data: bytes) -> Decoded:
             steps = [f"{step} {name}" for step, name in fixed.explanation or []]
             repairs.append("mojibake repaired (" + ", ".join(steps) + ")")
             text = fixed.text
-    text, controls = _CONTROL_CHARS.subn("", text)
-    if controls:
-        repairs.append(f"{controls} control characters removed")
-    return Decoded(text, decoded.encoding, tuple(repairs))
+    text, removed = strip_unwanted(text)
+    return Decoded(text, decoded.encoding, tuple(repairs + removed))
 
 
 def _may_hold_mojibake(text: str) -> bool:

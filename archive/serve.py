@@ -19,10 +19,10 @@ from datasette import hookimpl
 from datasette.utils import derive_named_parameters
 from markupsafe import Markup, escape
 
-from .clean import MARK_CLOSE, MARK_OPEN
 from .entities import name_key
 from .search import to_fts_query
 from .sqlite import sqlite3
+from .text import MARK_CLOSE, MARK_OPEN, unmark
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -229,9 +229,7 @@ async def _send_error(send, message: str) -> None:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.replace(MARK_OPEN, "").replace(MARK_CLOSE, "")
-    return value
+    return unmark(value) if isinstance(value, str) else value
 
 
 class _CsvChunks:

@@ -1,10 +1,10 @@
-"""Stage 4: the SQLite archive. The schema and full-text setup are declared here, once."""
+"""Stage 4: the SQLite archive: opening it, and writing articles into it. The
+schema is declared in ``schema``, and ``migrations`` brings a file up to it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import textwrap
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
@@ -18,144 +18,10 @@ except ImportError:  # Windows: SQLite's own locking still keeps the file whole
 
 import sqlite_utils
 
-from .entities import Mention, count_pairs
+from . import migrations
+from .entities import Mention
 from .parse import Article
 from .sqlite import sqlite3
-
-# Porter stemming over unicode61 with diacritics removed: "kill" finds "killed",
-# "Erdogan" finds "Erdoğan".
-TOKENIZE = "porter unicode61 remove_diacritics 2"
-
-TABLES: dict[str, dict] = {
-    # An article is numbered in the archive and known by its digest, from its
-    # cleaned text; the facts of the files that hold it are in article_files.
-    "articles": {
-        "columns": {
-            "id": int,
-            "digest": str,
-            "title": str,
-            "published": str,
-            "source": str,
-            "path": str,
-            "word_count": int,
-            "imported_at": str,
-            "pipeline": str,
-            "entity_model": str,
-        },
-        "pk": "id",
-        "not_null": {"digest", "title", "path", "word_count", "imported_at", "pipeline"},
-        "unique_indexes": [["digest"]],
-        "indexes": [["published"], ["source"]],
-    },
-    "paragraphs": {
-        "columns": {"id": int, "article_id": int, "position": int, "text": str},
-        "pk": "id",
-        "not_null": {"article_id", "position", "text"},
-        "foreign_keys": [("article_id", "articles", "id")],
-        "unique_indexes": [["article_id", "position"]],
-    },
-    "removed_lines": {
-        "columns": {"article_id": int, "line_number": int, "text": str, "reason": str},
-        "pk": ("article_id", "line_number"),
-        "not_null": {"text", "reason"},
-        "foreign_keys": [("article_id", "articles", "id")],
-        "indexes": [["reason"]],
-        "without_rowid": True,
-    },
-    # Entities are derived from mentions by entities.link(), after every import.
-    "entities": {
-        "columns": {
-            "id": int, "key": str, "name": str, "type": str, "aliases": str,
-            "article_count": int, "mention_count": int,
-        },
-        "pk": "id",
-        "not_null": {"key", "name", "type", "aliases", "article_count", "mention_count"},
-        "unique_indexes": [["key"]],
-        "indexes": [["type", "mention_count"], ["mention_count"]],
-    },
-    "mentions": {
-        "columns": {
-            "id": int, "entity_id": int, "article_id": int, "paragraph_id": int,
-            "text": str, "start": int, "end": int, "label": str, "label_source": str, "name_key": str,
-            "value": str,
-        },
-        "pk": "id",
-        "not_null": {"article_id", "paragraph_id", "text", "start", "end", "label", "label_source", "name_key"},
-        "foreign_keys": [
-            ("entity_id", "entities", "id"),
-            ("article_id", "articles", "id"),
-            ("paragraph_id", "paragraphs", "id"),
-        ],
-        "indexes": [["article_id"], ["paragraph_id"], ["entity_id"], ["name_key"]],
-    },
-    # The article's date is repeated here so that an entity's articles come in
-    # date order from the index, however many there are.
-    "article_entities": {
-        "columns": {"entity_id": int, "article_id": int, "mentions": int, "first_mention": int, "published": str},
-        "pk": ("entity_id", "article_id"),
-        "not_null": {"mentions", "first_mention"},
-        "foreign_keys": [
-            ("entity_id", "entities", "id"),
-            ("article_id", "articles", "id"),
-            ("first_mention", "mentions", "id"),
-        ],
-        "indexes": [["article_id"], ["entity_id", "published", "mentions"]],
-    },
-    # How many articles name two entities together, counted by link(): counted
-    # per page, the commonest entity of 200,000 articles joins 1.5 million rows.
-    "entity_pairs": {
-        "columns": {"entity_id": int, "other_id": int, "articles": int, "mentions": int},
-        "pk": ("entity_id", "other_id"),
-        "not_null": {"articles", "mentions"},
-        "foreign_keys": [("entity_id", "entities", "id"), ("other_id", "entities", "id")],
-        # Kept in key order: an entity's pairs are one stretch of the table.
-        "without_rowid": True,
-    },
-    "entity_names": {
-        "columns": {"name_key": str, "entity_id": int},
-        "pk": "name_key",
-        "not_null": {"entity_id"},
-        "foreign_keys": [("entity_id", "entities", "id")],
-        "indexes": [["entity_id"]],
-    },
-    # Every file that holds an article's text: the same story saved twice is one article.
-    "article_files": {
-        "columns": {"path": str, "article_id": int, "sha256": str, "encoding": str, "repairs": str, "imported_at": str},
-        "pk": "path",
-        "not_null": {"article_id", "sha256", "imported_at"},
-        "foreign_keys": [("article_id", "articles", "id")],
-        "indexes": [["article_id"]],
-    },
-    "import_errors": {
-        "columns": {"path": str, "reason": str, "at": str},
-        "pk": "path",
-        "not_null": {"reason", "at"},
-    },
-}
-
-# An article's text is stored once, as its paragraphs; this view joins them
-# back into the body that articles_fts indexes and shows in snippets.
-VIEWS: dict[str, str] = {
-    "article_texts": """
-        SELECT articles.id, articles.title,
-          (SELECT group_concat(text, char(10) || char(10)) FROM
-            (SELECT text FROM paragraphs WHERE paragraphs.article_id = articles.id ORDER BY position)) AS body
-        FROM articles""",
-}
-
-# paragraphs_fts indexes its table, kept in sync by triggers. articles_fts reads
-# article_texts: a view has no triggers, so store.py indexes an article once
-# its paragraphs are in, and unindexes it before they change. The body comes
-# first: FTS5 marks every entry outside the first column with its column's
-# number, which cost 70 MB in the 200,000-article benchmark's index of 236 MB.
-FTS: dict[str, dict] = {
-    "articles": {"columns": ["body", "title"], "content": "article_texts", "content_rowid": "id"},
-    "paragraphs": {"columns": ["text"]},
-}
-
-# New archives store 16 KiB pages: the paragraphs, 400 bytes on average, leave
-# less of each page unused (the benchmark's archive is 3% smaller than with 4 KiB).
-PAGE_SIZE = 16384
 
 
 class Status(str, Enum):
@@ -188,132 +54,8 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     """A connection in autocommit mode: the importer draws its own transactions."""
     conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_S)
     db = sqlite_utils.Database(conn)
-    ensure_schema(db)
+    migrations.migrate(db)
     return db
-
-
-def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Bring any database file up to the schema; safe to run again and again."""
-    if not db.table_names():  # the page size is set before anything is written
-        db.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-    if db.conn.execute("PRAGMA database_list").fetchone()[2]:  # a file, not :memory:
-        db.enable_wal()
-    db.conn.execute("PRAGMA foreign_keys = ON")
-    # Archives from before entity pages were served from article_entities alone.
-    undated = db.table("article_entities").exists() and (
-        "published" not in db.table("article_entities").columns_dict or not db.table("entity_pairs").exists()
-    )
-    if db.table("articles").exists() and db.table("articles").columns_dict["id"] is str:
-        _number_articles(db)
-    for name, spec in TABLES.items():
-        table = db.table(name)
-        if not table.exists():
-            db.execute(_create_sql(db, name))
-        else:  # an archive made by an older version gains the new columns
-            for column, kind in spec["columns"].items():
-                if column not in table.columns_dict:
-                    table.add_column(column, kind)
-        for columns in spec.get("indexes", []):
-            table.create_index(columns, if_not_exists=True)
-        for columns in spec.get("unique_indexes", []):
-            table.create_index(columns, unique=True, if_not_exists=True)
-    if "body" in db.table("articles").columns_dict:
-        _drop_article_bodies(db)
-    if undated:
-        _date_and_pair(db)
-    for name, sql in VIEWS.items():
-        if not db[name].exists():
-            db.create_view(name, textwrap.dedent(sql).strip())
-    for name, spec in FTS.items():
-        fts = f"{name}_fts"
-        if db.table(fts).exists():
-            continue
-        if "content" not in spec:
-            db.table(name).enable_fts(spec["columns"], fts_version="FTS5", tokenize=TOKENIZE, create_triggers=True)
-            continue
-        columns = ", ".join(f'"{c}"' for c in spec["columns"])
-        with transaction(db):  # never an index without its rows, even if killed here
-            db.conn.execute(
-                f'CREATE VIRTUAL TABLE "{fts}" USING FTS5 (\n    {columns},\n    tokenize=\'{TOKENIZE}\',\n'
-                f'    content="{spec["content"]}", content_rowid="{spec["content_rowid"]}"\n)'
-            )
-            db.conn.execute(f"INSERT INTO [{fts}]([{fts}]) VALUES ('rebuild')")
-
-
-def _create_sql(db: sqlite_utils.Database, name: str) -> str:
-    spec = TABLES[name]
-    sql = db.create_table_sql(
-        name, spec["columns"], pk=spec["pk"], not_null=spec.get("not_null"), foreign_keys=spec.get("foreign_keys")
-    )
-    return sql.rstrip().rstrip(";") + (" WITHOUT ROWID" if spec.get("without_rowid") else "")
-
-
-# The tables that name an article, parents first (TABLES declares them in that order).
-_ARTICLE_TABLES = [name for name, spec in TABLES.items() if name == "articles" or "article_id" in spec["columns"]]
-
-
-def _number_articles(db: sqlite_utils.Database) -> None:
-    """Archives from before articles were numbered, when each table named an
-    article by its 16-character digest: every one is rebuilt in one transaction,
-    the article numbered by its old rowid, and the full-text indexes are built
-    again by the caller. A number takes 1 to 3 bytes where the digest took 17,
-    in every row and index that names an article."""
-    conn = db.conn
-    present = [name for name in _ARTICLE_TABLES if db.table(name).exists()]
-    # Off while the old tables, which name each other, are renamed and dropped.
-    conn.execute("PRAGMA foreign_keys = OFF")
-    try:
-        with transaction(db):
-            for name in FTS:
-                conn.execute(f"DROP TABLE IF EXISTS [{name}_fts]")
-            for view in VIEWS:
-                conn.execute(f"DROP VIEW IF EXISTS [{view}]")
-            for (trigger,) in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN"
-                f" ({', '.join('?' for _ in present)})", present,
-            ).fetchall():
-                conn.execute(f"DROP TRIGGER [{trigger}]")
-            for name in present:
-                conn.execute(f"ALTER TABLE [{name}] RENAME TO [_old_{name}]")
-            for name in present:
-                conn.execute(_create_sql(db, name))
-                old = db.table(f"_old_{name}").columns_dict
-                if name == "articles":
-                    shared = [c for c in TABLES[name]["columns"] if c in old and c != "id"]
-                    conn.execute(
-                        f"INSERT INTO articles (id, digest, {', '.join(shared)})"
-                        f" SELECT rowid, id, {', '.join(shared)} FROM _old_articles ORDER BY rowid"
-                    )
-                    continue
-                shared = [c for c in TABLES[name]["columns"] if c in old]
-                picked = ", ".join("a.rowid" if c == "article_id" else f"t.[{c}]" for c in shared)
-                conn.execute(
-                    f"INSERT INTO [{name}] ({', '.join(f'[{c}]' for c in shared)}) SELECT {picked}"
-                    f" FROM [_old_{name}] t JOIN _old_articles a ON a.id = t.article_id"
-                )
-            for name in reversed(present):
-                conn.execute(f"DROP TABLE [_old_{name}]")
-    finally:
-        conn.execute("PRAGMA foreign_keys = ON")
-
-
-def _date_and_pair(db: sqlite_utils.Database) -> None:
-    """What link() now also stores, filled in for entities linked before."""
-    with transaction(db):
-        db.conn.execute(
-            "UPDATE article_entities SET published = (SELECT published FROM articles WHERE id = article_id)"
-        )
-        count_pairs(db)
-
-
-def _drop_article_bodies(db: sqlite_utils.Database) -> None:
-    """Archives from before the text was stored once: articles_fts is rebuilt
-    from article_texts by the caller, and the body column goes."""
-    with transaction(db):
-        for op in ("ai", "ad", "au"):
-            db.conn.execute(f"DROP TRIGGER IF EXISTS articles_{op}")
-        db.conn.execute("DROP TABLE IF EXISTS articles_fts")
-        db.conn.execute("ALTER TABLE articles DROP COLUMN body")
 
 
 def index_article(db: sqlite_utils.Database, article_id: int) -> None:

@@ -125,20 +125,6 @@ def test_pairs_and_dates_are_what_the_mentions_say(seeded):
     assert seeded.execute("SELECT count(*) FROM article_entities WHERE published IS NOT NULL").fetchone()[0] > 0
 
 
-def test_an_archive_linked_before_pairs_gets_them(db_path, ruleset, extractor):
-    ingest.import_files(store.open_db(db_path), seed_files()[:2], ruleset, extractor=extractor)
-    conn = sqlite3.connect(db_path, isolation_level=None)
-    pairs = conn.execute("SELECT * FROM entity_pairs ORDER BY 1, 2").fetchall()
-    dates = conn.execute("SELECT entity_id, article_id, published FROM article_entities ORDER BY 1, 2").fetchall()
-    conn.execute("DROP TABLE entity_pairs")
-    conn.execute("DROP INDEX idx_article_entities_entity_id_published_mentions")
-    conn.execute("ALTER TABLE article_entities DROP COLUMN published")
-    conn.close()
-    db = store.open_db(db_path)
-    assert db.execute("SELECT * FROM entity_pairs ORDER BY 1, 2").fetchall() == pairs and pairs
-    assert db.execute("SELECT entity_id, article_id, published FROM article_entities ORDER BY 1, 2").fetchall() == dates
-
-
 def test_dates_are_mentions_with_iso_values(seeded):
     values = {v for (v,) in seeded.execute("SELECT value FROM mentions WHERE label = 'DATE' AND value IS NOT NULL")}
     names = {n for (n,) in seeded.execute("SELECT name FROM entities WHERE type = 'DATE'")}

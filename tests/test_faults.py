@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import cli, ingest, store
+from archive import cli, ingest, schema, store
 from archive.serve import make_datasette
 
 from .conftest import run_archive, seed_files, without_file_privileges
@@ -59,7 +59,7 @@ def reference(corpus, tmp_path_factory, ruleset, extractor):
 def dump(db) -> dict[str, list[tuple]]:
     """Every row of every table, in a stable order, less the timestamps."""
     rows = {}
-    for name in (*store.TABLES, *(f"{t}_fts" for t in store.FTS)):
+    for name in (*schema.TABLES, *(f"{t}_fts" for t in schema.FTS)):
         columns = [c.name for c in db.table(name).columns if c.name not in WHEN]
         order = "rowid" if name.endswith("_fts") else ", ".join(columns)
         rows[name] = db.execute(f"select {', '.join(columns)} from [{name}] order by {order}").fetchall()
@@ -69,7 +69,7 @@ def dump(db) -> dict[str, list[tuple]]:
 def assert_sound(db) -> None:
     assert db.execute("pragma integrity_check").fetchall() == [("ok",)]
     assert db.execute("pragma foreign_key_check").fetchall() == []
-    for table in store.FTS:
+    for table in schema.FTS:
         db.execute(f"insert into {table}_fts({table}_fts, rank) values ('integrity-check', 1)")
         assert db.table(f"{table}_fts").count == db.table(table).count
 

@@ -12,6 +12,7 @@ from ftfy.badness import BADNESS_RE, is_bad
 
 from archive import ingest, read, store
 from archive.read import Rejected, _may_hold_mojibake, decode, read_file
+from archive.text import strip_unwanted
 
 from .conftest import BBC, SEEDS
 
@@ -125,7 +126,7 @@ def test_mojibake_is_found_wherever_the_whole_text_test_finds_it():
     assert found > 5_000
     for text in texts[:2_000]:
         whole = ftfy.fix_and_explain(text, config=read._REPAIR).text
-        assert decode(text.encode("utf-8")).text == read._CONTROL_CHARS.sub("", whole)
+        assert decode(text.encode("utf-8")).text == strip_unwanted(whole)[0]
 
 
 def test_control_characters_are_removed_not_fatal(fresh_db, ruleset, tmp_path):
@@ -144,6 +145,19 @@ def test_control_characters_are_removed_not_fatal(fresh_db, ruleset, tmp_path):
     assert fresh_db.execute("select path, repairs from article_files order by path").fetchall() == [
         (str(clean_copy), None), (str(damaged), f"{inserted} control characters removed"),
     ]
+
+
+def test_invisible_characters_are_removed_once_and_counted():
+    # Zero-width spaces, direction marks, a stray BOM and the snippet markers:
+    # read removes them, counts them, and cleaning finds none left to remove.
+    text = "Talks\u200b in Geneva\n\nThe envoy\u200e met \ufeffthe \ue000press\ue001.\n"
+    decoded = decode(text.encode("utf-8"))
+    assert decoded.text == "Talks in Geneva\n\nThe envoy met the press.\n"
+    assert decoded.repairs == (
+        "5 invisible characters removed (zero-width spaces, direction marks, stray BOMs)",
+    )
+    # The joiners Persian and Indic words need are text.
+    assert decode("می\u200cخواهم".encode("utf-8")).text == "می\u200cخواهم"
 
 
 @pytest.mark.parametrize(

@@ -1,12 +1,11 @@
 """The archive file: schema, full-text sync, idempotent and replacing imports."""
 
-import gzip
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from archive import ingest, store
+from archive import ingest, migrations, schema, store
 from archive.search import to_fts_query
 
 from .conftest import seed_files, write_articles
@@ -67,89 +66,17 @@ def test_schema(fresh_db):
     assert [c[0] for c in columns(fresh_db, "article_texts")] == ["id", "title", "body"]
     # The body first: FTS5 stores no column number for entries in the first column.
     assert [c[0] for c in columns(fresh_db, "articles_fts")] == ["body", "title"]
-    assert fresh_db.execute("pragma page_size").fetchone()[0] == store.PAGE_SIZE
+    assert fresh_db.execute("pragma page_size").fetchone()[0] == schema.PAGE_SIZE
     triggers = {t.name for t in fresh_db.triggers}
     assert triggers == {f"paragraphs_{op}" for op in ("ai", "ad", "au")}
     assert fresh_db.journal_mode == "wal"
 
 
-def test_ensure_schema_is_rerunnable(fresh_db, db_path):
+def test_opening_again_changes_nothing(fresh_db, db_path):
     before = fresh_db.schema
-    store.ensure_schema(fresh_db)
+    assert migrations.migrate(fresh_db) == []
     again = store.open_db(db_path)
     assert again.schema == before
-
-
-def test_an_archive_with_article_bodies_stores_its_text_once(db_path, ruleset, tmp_path):
-    """Archives written before article_texts kept a body column, indexed by triggers."""
-    ingest.import_files(store.open_db(db_path), seed_files(), ruleset)
-    conn = sqlite3.connect(db_path, isolation_level=None)
-    conn.execute("drop table articles_fts")
-    conn.execute("alter table articles add column body text")
-    conn.execute("update articles set body = (select body from article_texts where id = articles.id)")
-    conn.execute("drop view article_texts")
-    conn.close()
-    legacy = store.sqlite_utils.Database(db_path)
-    legacy.table("articles").enable_fts(["title", "body"], fts_version="FTS5", tokenize=store.TOKENIZE,
-                                        create_triggers=True)
-    legacy.close()
-
-    db = store.open_db(db_path)
-    assert "body" not in db.table("articles").columns_dict
-    assert {t.name for t in db.triggers} == {f"paragraphs_{op}" for op in ("ai", "ad", "au")}
-    db.execute("insert into articles_fts(articles_fts, rank) values('integrity-check', 1)")
-    assert len(search(db, "articles_fts", "Idlib")) == 5
-    assert ingest.import_files(db, seed_files(), ruleset).unchanged == 5
-
-
-# Made by the version before articles were numbered, from the first two seeds
-# with entities: every table named an article by its digest.
-KEYED_BY_DIGEST = Path(__file__).parent / "fixtures" / "archive-keyed-by-digest.db.gz"
-
-
-def by_digest(conn, digest_of, article_digest):
-    """Every article and what hangs off it, told apart by digest rather than by key."""
-    return {
-        "paragraphs": sorted(conn.execute(f"select {digest_of}, position, text from paragraphs p")),
-        "removed_lines": sorted(conn.execute(f"select {digest_of}, line_number, text, reason from removed_lines p")),
-        "mentions": sorted(conn.execute(
-            f"select {digest_of}, m.id, m.entity_id, m.paragraph_id, m.text, m.start, m.label, m.value"
-            " from mentions m join paragraphs p on p.id = m.paragraph_id")),
-        "article_entities": sorted(conn.execute(
-            f"select {digest_of}, entity_id, mentions, first_mention, published from article_entities p")),
-        "article_files": sorted(conn.execute(f"select {digest_of}, path, sha256, encoding, repairs from article_files p")),
-        "titles": sorted(conn.execute(
-            f"select {article_digest}, title, published, source, path, pipeline, entity_model from articles")),
-        "entities": sorted(conn.execute("select * from entities")),
-        "entity_pairs": sorted(conn.execute("select * from entity_pairs")),
-    }
-
-
-def test_an_archive_keyed_by_digest_is_numbered_and_keeps_every_row(tmp_path, ruleset, extractor):
-    path = tmp_path / "archive.db"
-    path.write_bytes(gzip.decompress(KEYED_BY_DIGEST.read_bytes()))
-    old = sqlite3.connect(path)
-    assert old.execute("select type from pragma_table_info('articles') where name = 'id'").fetchone() == ("TEXT",)
-    before = by_digest(old, "p.article_id", "id")
-    rowids = old.execute("select rowid, id from articles order by rowid").fetchall()
-    old.close()
-
-    db = store.open_db(path)
-    assert db.execute("select id, digest from articles order by id").fetchall() == rowids
-    assert by_digest(db.conn, "(select digest from articles where id = p.article_id)", "digest") == before
-    assert len(before["mentions"]) > 100 and len(before["article_entities"]) > 50
-    # The schema is a new archive's, object for object.
-    fresh = store.open_db(tmp_path / "fresh.db")
-    schema = "select type, name, tbl_name, sql from sqlite_master order by name"
-    assert db.execute(schema).fetchall() == fresh.execute(schema).fetchall()
-    for fts in ("articles_fts", "paragraphs_fts"):
-        db.execute(f"insert into {fts}({fts}, rank) values('integrity-check', 1)")
-    assert len(search(db, "articles_fts", "Idlib")) == 2
-    assert db.execute("pragma foreign_key_check").fetchall() == []
-    # Their text is known by digest: the seeds from another folder are the same articles.
-    summary = ingest.import_files(db, seed_files()[:2], ruleset, extractor=extractor)
-    assert (summary.imported, summary.duplicate) == (0, 2)
-    assert db.table("articles").count == 2
 
 
 def counts(db):

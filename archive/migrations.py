@@ -1,0 +1,245 @@
+"""Named, ordered changes of the archive's shape, each recorded in the archive.
+
+A new archive is made in the declared shape (``schema``) and every step is
+recorded as done. An archive made by an earlier version runs the steps it has
+not recorded, in order, each with its record in one savepoint of one
+transaction, so a step lands whole or not at all.
+
+The first three steps are for archives made before steps were recorded (by
+any version up to commit 1fcd337): they find out from the file's shape what it
+still needs, and bring it to the shape of ``schema-1fcd337.sql``. Every later
+step applies to every archive that has not recorded it, and looks at nothing.
+A step is history: it never changes once released, and what it creates it
+spells out itself rather than reading the present declaration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from importlib.resources import files
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from . import schema
+from .sqlite import sqlite3
+
+MIGRATIONS = Migrations("news-archive")
+
+
+class MigrationError(RuntimeError):
+    """A step that would leave the archive inconsistent; nothing of it is kept."""
+
+
+# --- the shape of 1fcd337 ---------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _baseline() -> list[tuple[str, str, str, str]]:
+    """(type, name, table, sql) of every object of the 1fcd337 shape, in the
+    order SQLite made them, read by SQLite itself from the dump."""
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(files("archive").joinpath("schema-1fcd337.sql").read_text(encoding="utf-8"))
+    rows = conn.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL"
+        " AND name NOT GLOB '*_fts_*' ORDER BY rowid"
+    ).fetchall()
+    conn.close()
+    return rows
+
+
+def _baseline_sql(kind: str, table: str | None = None) -> list[tuple[str, str]]:
+    return [(name, sql) for t, name, tbl, sql in _baseline() if t == kind and table in (None, tbl)]
+
+
+def _baseline_tables() -> list[str]:
+    return [name for t, name, tbl, sql in _baseline() if t == "table" and "VIRTUAL" not in sql]
+
+
+def _columns(db: sqlite_utils.Database, table: str) -> dict[str, str]:
+    return {row[1]: row[2].upper() for row in db.execute(f"PRAGMA table_info([{table}])")}
+
+
+def _drop_text_indexes(db: sqlite_utils.Database) -> None:
+    """The full-text indexes, their triggers and the views they read: made again
+    from the baseline once the tables they index are in their new shape."""
+    conn = db.conn
+    for fts in ("articles_fts", "paragraphs_fts"):
+        conn.execute(f"DROP TABLE IF EXISTS [{fts}]")
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        conn.execute(f"DROP TRIGGER [{name}]")
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'").fetchall():
+        conn.execute(f"DROP VIEW [{name}]")
+
+
+def _create_text_indexes(db: sqlite_utils.Database) -> None:
+    """The baseline's views, full-text indexes and triggers, filled from the tables."""
+    conn = db.conn
+    for kind in ("view", "table", "trigger"):
+        for name, sql in _baseline_sql(kind):
+            if kind == "table" and "VIRTUAL" not in sql:
+                continue
+            conn.execute(sql)
+            if kind == "table":
+                conn.execute(f"INSERT INTO [{name}]([{name}]) VALUES ('rebuild')")
+
+
+# --- steps for archives made before steps were recorded ----------------------------
+
+
+@MIGRATIONS(name="number-articles")
+def number_articles(db: sqlite_utils.Database) -> None:
+    """Archives from before articles were numbered, when every table named an
+    article by its 16-character digest. Each table in the baseline is made in
+    its 1fcd337 shape and filled from the old one, the article numbered by its
+    old rowid; file facts kept on the article (before article_files) become
+    its first file's row; tables the archive lacked are made empty."""
+    if not db.table("articles").exists() or _columns(db, "articles").get("id") != "TEXT":
+        return
+    conn = db.conn
+    _drop_text_indexes(db)
+    present = [name for name in _baseline_tables() if db.table(name).exists()]
+    for name in present:
+        conn.execute(f"ALTER TABLE [{name}] RENAME TO [_old_{name}]")
+    for name in _baseline_tables():
+        [(_, sql)] = [(n, s) for n, s in _baseline_sql("table") if n == name]
+        conn.execute(sql)
+        new = _columns(db, name)
+        if name not in present:
+            old = _columns(db, "_old_articles")
+            if name == "article_files" and "sha256" in old:
+                facts = ", ".join(c if c in old else "NULL" for c in ("encoding", "repairs"))
+                conn.execute(
+                    "INSERT INTO article_files (path, article_id, sha256, encoding, repairs, imported_at)"
+                    f" SELECT path, rowid, sha256, {facts}, imported_at FROM _old_articles"
+                )
+            continue
+        old = _columns(db, f"_old_{name}")
+        if name == "articles":
+            shared = [c for c in new if c in old and c != "id"]
+            conn.execute(
+                f"INSERT INTO articles (id, digest, {', '.join(shared)})"
+                f" SELECT rowid, id, {', '.join(shared)} FROM _old_articles ORDER BY rowid"
+            )
+        elif "article_id" in new:
+            shared = [c for c in new if c in old]
+            picked = ", ".join("a.rowid" if c == "article_id" else f"t.[{c}]" for c in shared)
+            conn.execute(
+                f"INSERT INTO [{name}] ({', '.join(f'[{c}]' for c in shared)}) SELECT {picked}"
+                f" FROM [_old_{name}] t JOIN _old_articles a ON a.id = t.article_id"
+            )
+        else:
+            shared = ", ".join(f"[{c}]" for c in new if c in old)
+            conn.execute(f"INSERT INTO [{name}] ({shared}) SELECT {shared} FROM [_old_{name}]")
+    for name in reversed(present):
+        conn.execute(f"DROP TABLE [_old_{name}]")
+    for name in _baseline_tables():
+        for _, sql in _baseline_sql("index", name):
+            conn.execute(sql)
+    _create_text_indexes(db)
+
+
+@MIGRATIONS(name="store-text-once")
+def store_text_once(db: sqlite_utils.Database) -> None:
+    """Archives from before the text was stored once, as paragraphs: the body
+    column goes, and articles_fts is made again over the article_texts view."""
+    if not db.table("articles").exists() or "body" not in _columns(db, "articles"):
+        return
+    _drop_text_indexes(db)
+    db.conn.execute("ALTER TABLE articles DROP COLUMN body")
+    _create_text_indexes(db)
+
+
+@MIGRATIONS(name="date-and-pair-entities")
+def date_and_pair_entities(db: sqlite_utils.Database) -> None:
+    """Archives linked before entity pages were served from entity_pairs and the
+    dates on article_entities: both are filled in from the links. (The two came
+    together, so linked entities without pairs say which archives these are.)"""
+    from .entities import count_pairs
+
+    linked = db.execute("SELECT 1 FROM article_entities LIMIT 1").fetchone() is not None
+    if not linked or db.execute("SELECT 1 FROM entity_pairs LIMIT 1").fetchone() is not None:
+        return
+    db.conn.execute(
+        "UPDATE article_entities SET published = (SELECT published FROM articles WHERE id = article_id)"
+    )
+    count_pairs(db)
+
+
+# --- steps every archive takes ------------------------------------------------------
+
+
+@MIGRATIONS(name="import-error-detail")
+def import_error_detail(db: sqlite_utils.Database) -> None:
+    """A traceback beside the one-line reason, for a file that met a fault of ours."""
+    _rebuild(db, "import_errors", {"path": str, "reason": str, "at": str, "detail": str},
+             pk="path", not_null={"reason", "at"})
+
+
+@MIGRATIONS(name="archive-state")
+def archive_state(db: sqlite_utils.Database) -> None:
+    """What the archive was last made with, where no row says it (the linking rules)."""
+    db.execute(db.create_table_sql("_archive_state", {"key": str, "value": str}, pk="key", not_null={"value"}))
+
+
+def _rebuild(db: sqlite_utils.Database, name: str, columns: dict, **spec) -> None:
+    """A table made again in a new shape, with the rows of the old one: the one
+    way to give a table a column with its constraint, or to change one, that
+    leaves its CREATE statement as a new archive's."""
+    conn = db.conn
+    old = _columns(db, name)
+    indexes = [sql for (sql,) in conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", [name])]
+    conn.execute(f"ALTER TABLE [{name}] RENAME TO [_old_{name}]")
+    conn.execute(db.create_table_sql(name, columns, **spec))
+    shared = ", ".join(f"[{c}]" for c in columns if c in old)
+    conn.execute(f"INSERT INTO [{name}] ({shared}) SELECT {shared} FROM [_old_{name}]")
+    conn.execute(f"DROP TABLE [_old_{name}]")
+    for sql in indexes:
+        conn.execute(sql)
+
+
+# --- bringing an archive up to date ----------------------------------------------
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Make a new archive, or bring an older one up to the declared schema; the
+    names of the steps run. Runs in one write transaction, so a second program
+    opening the same file waits, then finds nothing left to do."""
+    conn = db.conn
+    if not db.table_names():  # the page size is set before anything is written
+        conn.execute(f"PRAGMA page_size = {schema.PAGE_SIZE}")
+    if conn.execute("PRAGMA database_list").fetchone()[2]:  # a file, not :memory:
+        db.enable_wal()
+    # Off while tables that name each other are made again; checked before commit.
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            done = _migrate(db)
+            problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise MigrationError(f"rows naming rows that are not there: {problems[:5]}")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
+    return done
+
+
+def _migrate(db: sqlite_utils.Database) -> list[str]:
+    pending = [m.name for m in MIGRATIONS.pending(db)]
+    if db.table_names():
+        MIGRATIONS.apply(db)
+        return pending
+    schema.create(db)
+    MIGRATIONS.ensure_migrations_table(db)
+    at = str(dt.datetime.now(dt.timezone.utc))
+    db.table(MIGRATIONS.migrations_table).insert_all(
+        {"migration_set": MIGRATIONS.name, "name": name, "applied_at": at} for name in pending
+    )
+    return []
