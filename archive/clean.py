@@ -21,6 +21,10 @@ from .text import QUOTES
 DEFAULT_RULES = Path(__file__).with_name("rules.yml")
 
 DUPLICATE_TITLE = "duplicate-title"
+# The rules that live in code, because they compare lines with each other.
+CODE_RULES = {
+    DUPLICATE_TITLE: "The headline printed again near the top of the page, with other quote marks or case.",
+}
 # How many of the first kept lines may repeat the title.
 TITLE_REPEAT_WINDOW = 6
 
@@ -50,6 +54,12 @@ class RuleSet:
     agencies: tuple[str, ...]
     # Hash of the rule files' text: an article cleaned by other rules is re-imported.
     fingerprint: str
+
+    def describe(self, reason: str) -> str:
+        """Why lines removed for this reason are boilerplate, for whoever reads the removal."""
+        if reason in CODE_RULES:
+            return CODE_RULES[reason]
+        return next((r.description for r in self.rules if r.name == reason), "")
 
 
 @dataclass(frozen=True)
@@ -127,9 +137,8 @@ def load_rules(extra: Sequence[Path] = ()) -> RuleSet:
         agencies.extend(str(a) for a in data.get("agencies") or [])
         for raw in data.get("rules") or []:
             rules.append(_compile(raw, agencies, str(path)))
-    names = [r.name for r in rules]
-    if DUPLICATE_TITLE in names:
-        raise RulesError(f"{DUPLICATE_TITLE!r} is the name of a built-in rule")
+    for name in set(r.name for r in rules) & set(CODE_RULES):
+        raise RulesError(f"{name!r} is the name of a built-in rule")
     return RuleSet(tuple(rules), tuple(dict.fromkeys(agencies)), digest.hexdigest())
 
 

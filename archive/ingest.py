@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import threading
 import time
+import traceback
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -128,13 +129,13 @@ def import_files(
                 if isinstance(doc, Rejected):
                     outcome = doc
                     summary.rejected.append((str(path), str(doc)))
-                    store.record_error(db, os.path.abspath(path), str(doc))
+                    store.record_error(db, os.path.abspath(path), str(doc), doc.detail)
                 else:
                     outcome = store.save(db, doc)
                     summary.count(outcome)
                 if on_file:
                     on_file(path, outcome)
-    if extractor is not None and (summary.imported or summary.updated or store.has_unlinked_mentions(db)):
+    if extractor is not None and (summary.imported or summary.updated or entities.needs_linking(db, extractor.aliases)):
         with store.transaction(db):
             entities.link(db, extractor.aliases)
     return summary
@@ -192,7 +193,8 @@ def _prepare_batch(
         except Rejected as e:
             batch.append((path, e))
         except Exception as e:  # a fault of ours costs one file, not the whole import
-            batch.append((path, Rejected(" ".join(f"unexpected error: {type(e).__name__}: {e}".split()))))
+            reason = " ".join(f"unexpected error: {type(e).__name__}: {e}".split())
+            batch.append((path, Rejected(reason, detail=traceback.format_exc())))
     return _annotate(db, batch, extractor) if extractor is not None else batch
 
 

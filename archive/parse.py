@@ -53,10 +53,6 @@ class Article:
     def __post_init__(self) -> None:
         self.word_count = sum(len(p.split()) for p in self.paragraphs)
 
-    @property
-    def body(self) -> str:
-        return "\n\n".join(self.paragraphs)
-
 
 def parse(cleaned: Cleaned, ruleset: RuleSet) -> Article:
     content = cleaned.content

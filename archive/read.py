@@ -54,7 +54,14 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 class Rejected(Exception):
-    """A file that is not an article; the message is the reason, for the user."""
+    """A file that is not an article; the message is the reason, for the user.
+
+    ``detail`` is the traceback when the reason is a fault of ours, not the
+    file's: the line tells the user which file, the detail tells us why."""
+
+    def __init__(self, reason: str, detail: str | None = None):
+        super().__init__(reason)
+        self.detail = detail
 
 
 @dataclass(frozen=True)

@@ -213,10 +213,6 @@ def needs_work(db: sqlite_utils.Database, digest: str, pipeline: str, entity_mod
     return stored is None or stored[1] != pipeline or (entity_model is not None and stored[2] != entity_model)
 
 
-def has_unlinked_mentions(db: sqlite_utils.Database) -> bool:
-    return db.conn.execute("SELECT 1 FROM mentions WHERE entity_id IS NULL LIMIT 1").fetchone() is not None
-
-
 def replace_mentions(
     db: sqlite_utils.Database, article_id: int, mentions: list[Mention], entity_model: str | None
 ) -> None:
@@ -290,7 +286,8 @@ def delete(db: sqlite_utils.Database, article_id: int) -> None:
     db.conn.execute("DELETE FROM articles WHERE id = ?", [article_id])
 
 
-def record_error(db: sqlite_utils.Database, path: str, reason: str) -> None:
+def record_error(db: sqlite_utils.Database, path: str, reason: str, detail: str | None = None) -> None:
     db.conn.execute(
-        "INSERT OR REPLACE INTO import_errors (path, reason, at) VALUES (?, ?, ?)", [path, reason, now()]
+        "INSERT OR REPLACE INTO import_errors (path, reason, at, detail) VALUES (?, ?, ?, ?)",
+        [path, reason, now(), detail],
     )

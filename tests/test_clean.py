@@ -198,3 +198,14 @@ def test_any_bytes_give_an_article_or_a_reason(tmp_path_factory, ruleset, data):
         assert str(e) and "\n" not in str(e)
     else:
         assert doc.article.paragraphs and doc.article.title
+
+
+def test_clean_says_why_each_kind_of_removed_line_is_boilerplate(ruleset):
+    seed = next(s for s in seed_files() if s.stem.startswith("000"))
+    result = CliRunner().invoke(cli, ["clean", str(seed)])
+    assert result.exit_code == 0, result.output
+    why = result.stdout.split("\nWhy:\n", 1)[1].splitlines()
+    reasons = list(dict.fromkeys(r["reason"] for r in golden(seed)["removed"]))
+    assert [line.split(":", 1)[0].strip() for line in why] == reasons
+    for line, reason in zip(why, reasons):
+        assert line == f"  {reason}: {ruleset.describe(reason)}" and ruleset.describe(reason)

@@ -259,3 +259,20 @@ def test_scoring_counts_a_split_referent_against_precision(tmp_path):
     person, place, org = (result.counts[k] for k in ("PERSON", "PLACE", "ORG"))
     assert (person.tp, person.fp, person.fn) == (1, 1, 0)
     assert (place.tp, place.fn, org.fp) == (0, 1, 1)
+
+
+def test_a_change_of_the_linking_rules_relinks_on_the_next_import(tmp_path, ruleset, extractor, monkeypatch):
+    db = store.open_db(tmp_path / "archive.db")
+    ingest.import_files(db, seed_files()[:2], ruleset, extractor=extractor)
+    stamp = db.execute("SELECT value FROM _archive_state WHERE key = 'link'").fetchone()[0]
+    assert stamp == entities.link_stamp(extractor.aliases)
+    linked = []
+    real_link = entities.link
+    monkeypatch.setattr(entities, "link", lambda db, aliases: linked.append(1) or real_link(db, aliases))
+    assert ingest.import_files(db, seed_files()[:2], ruleset, extractor=extractor).unchanged == 2
+    assert linked == []  # nothing changed, the rules neither: no relinking
+    monkeypatch.setattr(entities, "LINK_VERSION", "changed")
+    assert ingest.import_files(db, seed_files()[:2], ruleset, extractor=extractor).unchanged == 2
+    assert linked == [1]
+    assert db.execute("SELECT value FROM _archive_state WHERE key = 'link'").fetchone()[0] == "vchanged+aliases:" + \
+        extractor.aliases.fingerprint

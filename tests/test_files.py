@@ -170,3 +170,38 @@ def test_an_unexpected_fault_costs_one_file_not_the_import(fresh_db, ruleset, tm
     assert summary.rejected == [
         (str(files[1]), "unexpected error: RecursionError: maximum recursion depth exceeded while parsing")
     ]
+    # The traceback is kept for whoever reports the fault: it names the code that failed.
+    [(reason, detail)] = fresh_db.execute("select reason, detail from import_errors").fetchall()
+    assert reason.startswith("unexpected error: RecursionError")
+    assert detail.startswith("Traceback (most recent call last):")
+    assert "in fragile" in detail and detail.rstrip().endswith("while parsing")
+
+
+def test_verbose_prints_the_traceback_of_a_fault_and_only_of_a_fault(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from archive import parse
+    from archive.cli import cli
+
+    real = parse.parse
+
+    def fragile(cleaned, rules):
+        if any("Vienna" in line.text for line in cleaned.lines):
+            raise ValueError("a fault of the parser's")
+        return real(cleaned, rules)
+
+    monkeypatch.setattr(ingest, "parse", fragile)
+    files = write_articles(tmp_path / "in", {"a.txt": STORY, "b.txt": STORY.replace("Geneva", "Vienna"), "c.txt": ""})
+    args = ["import", *map(str, files), "--db", str(tmp_path / "a.db"), "--no-entities"]
+    quiet = CliRunner().invoke(cli, args)
+    assert quiet.exit_code == 1
+    assert quiet.stderr.splitlines() == [
+        f"error: {files[1]}: unexpected error: ValueError: a fault of the parser's",
+        f"error: {files[2]}: empty file",
+    ]
+    loud = CliRunner().invoke(cli, [*args, "-v"])
+    lines = loud.stderr.splitlines()
+    assert lines[0] == f"error: {files[1]}: unexpected error: ValueError: a fault of the parser's"
+    assert lines[1] == "Traceback (most recent call last):"
+    assert lines[-2] == "ValueError: a fault of the parser's"
+    assert lines[-1] == f"error: {files[2]}: empty file"  # a bad file has a reason, not a traceback
