@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= archive.db
 
-.PHONY: install serve test import eval bench
+.PHONY: install serve test check import eval bench goldens
 
 install: $(VENV)/.installed
 
@@ -22,8 +22,18 @@ import: install
 serve: import
 	$(BIN)/archive serve --db $(DB)
 
+# The whole suite: what CI runs.
 test: install
 	$(BIN)/python -m pytest
+
+# The quick loop: every module, without the slow tests (killed imports, big files,
+# the browser, a fresh install), each property test with a tenth of its examples.
+check: install
+	ARCHIVE_QUICK_TESTS=1 $(BIN)/python -m pytest -m "not slow" -q
+
+# After a change of what the seeds give: bump its version, then write the goldens anew.
+goldens: install
+	$(BIN)/python -m tests.goldens
 
 # Entity scores against the hand-written gold (eval/gold.yml): raw model beside the archive.
 eval: install

@@ -78,9 +78,13 @@ def cli():
     "--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
     help="Worker processes that read, clean and extract while one writes; up to the number of cores.",
 )
+@click.option(
+    "--batch-size", type=click.IntRange(min=1), default=ingest.BATCH_SIZE, show_default=True,
+    help="Articles written per transaction: each batch lands whole, or not at all.",
+)
 @click.option("--verbose", "-v", is_flag=True,
               help="After a file rejected by a fault of the importer's, print the traceback (always kept in import_errors.detail).")
-def import_(paths, db_path, rules_files, no_entities, model, alias_files, max_mb, jobs, verbose):
+def import_(paths, db_path, rules_files, no_entities, model, alias_files, max_mb, jobs, batch_size, verbose):
     """Import articles from PATHS: files, or folders searched for *.txt.
 
     A bad file is reported on one line and recorded in import_errors; the
@@ -107,7 +111,7 @@ def import_(paths, db_path, rules_files, no_entities, model, alias_files, max_mb
 
                 summary = ingest.import_files(
                     db, files, ruleset, on_file=on_file, extractor=extractor,
-                    max_bytes=int(max_mb * 1_000_000), jobs=jobs,
+                    max_bytes=int(max_mb * 1_000_000), jobs=jobs, batch_size=batch_size,
                 )
     except sqlite3.Error as e:
         raise click.ClickException(f"{db_path}: {store.describe_error(e)}")

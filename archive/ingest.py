@@ -27,7 +27,7 @@ from .sqlite import sqlite3
 # Code changes that alter what the importer stores bump this, so re-importing
 # refreshes articles cleaned by an older version.
 PIPELINE_VERSION = "2"
-# Articles written per transaction.
+# Articles written per transaction: what lands whole, or not at all.
 BATCH_SIZE = 200
 # Files a worker process prepares at a time: small enough to keep every worker
 # busy to the end, large enough to fill the model's batches.
@@ -92,6 +92,8 @@ def prepare(path: Path, ruleset: RuleSet, max_bytes: int = DEFAULT_MAX_BYTES) ->
     article = parse(cleaned, ruleset)
     if not article.paragraphs:
         raise Rejected("no article text: every line is boilerplate")
+    if not any(c.isalnum() for p in article.paragraphs for c in p):
+        raise Rejected("no article text: no letter or digit in what is left")
     return store.Document(
         digest=hashlib.sha256(cleaned.text.encode("utf-8")).hexdigest()[:16],
         path=os.path.abspath(path),
@@ -111,6 +113,7 @@ def import_files(
     extractor: entities.Extractor | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     jobs: int = 1,
+    batch_size: int = BATCH_SIZE,
 ) -> Summary:
     """Import files in batched transactions; a bad file is reported and skipped.
 
@@ -121,8 +124,8 @@ def import_files(
     processes read, clean, parse and extract while this one writes: SQLite
     takes one writer, and the writing is the small part."""
     summary = Summary()
-    prepared = _prepare_all(db, files, ruleset, extractor, max_bytes, jobs)
-    while batch := list(islice(prepared, BATCH_SIZE)):
+    prepared = _prepare_all(db, files, ruleset, extractor, max_bytes, jobs, batch_size)
+    while batch := list(islice(prepared, batch_size)):
         with store.transaction(db):
             for path, doc in batch:
                 outcome: store.Status | Rejected
@@ -148,6 +151,7 @@ def _prepare_all(
     extractor: entities.Extractor | None,
     max_bytes: int,
     jobs: int,
+    batch_size: int,
 ) -> Iterator[Prepared]:
     """Every file prepared (and annotated), in order, here or in worker processes.
 
@@ -156,8 +160,8 @@ def _prepare_all(
     memory stays bounded however many files there are."""
     db_file = db.conn.execute("PRAGMA database_list").fetchone()[2]
     if jobs <= 1 or not db_file:  # an in-memory archive cannot be read by another process
-        for start in range(0, len(files), BATCH_SIZE):
-            yield from _prepare_batch(db, files[start : start + BATCH_SIZE], ruleset, extractor, max_bytes)
+        for start in range(0, len(files), batch_size):
+            yield from _prepare_batch(db, files[start : start + batch_size], ruleset, extractor, max_bytes)
         return
     size = max(1, min(TASK_SIZE, -(-len(files) // jobs)))
     tasks = (files[start : start + size] for start in range(0, len(files), size))
@@ -168,7 +172,7 @@ def _prepare_all(
         initargs=(db_file, ruleset, extractor, max_bytes, os.getpid()),
     )
     try:
-        window = -(-BATCH_SIZE // size) + 2 * jobs
+        window = -(-batch_size // size) + 2 * jobs
         pending: deque[Future] = deque(pool.submit(_worker_batch, task) for task in islice(tasks, window))
         while pending:
             done = pending.popleft().result()

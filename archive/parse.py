@@ -86,7 +86,7 @@ def derive_title(paragraph: str) -> str:
     """A headline for an article without one: its first sentence, shortened."""
     first = sentences(paragraph)[0]
     if len(first) <= DERIVED_TITLE_CHARS:
-        return first.rstrip(".")
+        return first.rstrip(".") or first
     cut = first[: DERIVED_TITLE_CHARS + 1].rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:-–—") + "…"
 

@@ -6,19 +6,52 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from archive import entities, ingest, store
 from archive.clean import load_rules
 from archive.serve import make_datasette
 
+from . import fake_model as fake_model_module
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 GOLDEN = Path(__file__).resolve().parent / "golden"
-BBC = ROOT.parent / "shared" / "corpora" / "bbc-news"
+# The shared corpora beside the project; `pytest --shared DIR` (or ARCHIVE_SHARED) names another place.
+SHARED = ROOT.parent / "shared"
+BBC = SHARED / "corpora" / "bbc-news"
 # linux/prctl.h and linux/capability.h
 PR_CAPBSET_DROP = 24
 CAP_DAC_OVERRIDE = 1
 CAP_DAC_READ_SEARCH = 2
+
+
+# Examples Hypothesis found that fail are kept here and committed, so every run,
+# CI's on a fresh clone among them, tries them first.
+settings.register_profile("archive", database=DirectoryBasedExampleDatabase(ROOT / "tests" / "hypothesis-examples"))
+settings.load_profile("archive")
+# `make check` runs each property with a tenth of its examples.
+QUICK = os.environ.get("ARCHIVE_QUICK_TESTS") == "1"
+
+
+def examples(n: int) -> int:
+    """How many examples a property test tries: all of them, or a tenth in the quick loop."""
+    return max(10, n // 10) if QUICK else n
+
+
+def pytest_addoption(parser):
+    parser.addoption("--shared", default=os.environ.get("ARCHIVE_SHARED", str(SHARED)),
+                     help="the folder of shared corpora (default: ../shared beside the project)")
+
+
+def pytest_configure(config):
+    """Set before the test modules are collected, which read these names."""
+    global SHARED, BBC
+    SHARED = Path(config.getoption("--shared"))
+    BBC = SHARED / "corpora" / "bbc-news"
+    config.addinivalue_line("markers", "slow: a real process killed, a big file, a browser or a fresh install;"
+                                       " left out of the quick loop (make check)")
 
 
 def seed_files() -> list[Path]:
@@ -36,7 +69,20 @@ def ruleset():
 
 @pytest.fixture(scope="session")
 def extractor():
+    """The real model: for tests of what it finds."""
     return entities.Extractor(entities.load_model(), entities.load_aliases())
+
+
+@pytest.fixture(scope="session")
+def fake_model(tmp_path_factory) -> Path:
+    """A rule-based stand-in for the model, saved as a folder (``--model FOLDER``)."""
+    return fake_model_module.build(tmp_path_factory.mktemp("fake-model") / "fake_ruler")
+
+
+@pytest.fixture(scope="session")
+def fake_extractor(fake_model):
+    """For tests where the model is not what is tested: it loads and runs in a blink."""
+    return entities.Extractor(entities.load_model(str(fake_model)), entities.load_aliases())
 
 
 @pytest.fixture

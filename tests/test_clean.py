@@ -4,7 +4,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from archive import ingest
@@ -13,7 +13,7 @@ from archive.clean import RulesError, clean, load_rules, normalize_line, normali
 from archive.parse import parse
 from archive.read import Rejected
 
-from .conftest import golden, seed_files
+from .conftest import examples, golden, seed_files
 
 
 def cleaned(text, ruleset):
@@ -166,7 +166,7 @@ def squeeze(parts) -> str:
     return "".join("".join(parts).split())
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(text=TEXTS)
 def test_every_line_lands_in_the_article_or_in_removed_lines(ruleset, text):
     article = cleaned(text, ruleset)  # never raises
@@ -181,14 +181,15 @@ def test_every_line_lands_in_the_article_or_in_removed_lines(ruleset, text):
     assert all(p.strip() == p and p for p in article.paragraphs)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(text=TEXTS)
 def test_cleaning_is_deterministic(ruleset, text):
     assert cleaned(text, ruleset) == cleaned(text, load_rules())
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(data=st.one_of(st.binary(max_size=3000), TEXTS.map(lambda t: t.encode("utf-8"))))
+@example(data=b".")  # found by Hypothesis: a derived title of "." stripped to nothing
 def test_any_bytes_give_an_article_or_a_reason(tmp_path_factory, ruleset, data):
     path = tmp_path_factory.mktemp("any") / "file.txt"
     path.write_bytes(data)

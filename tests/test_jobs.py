@@ -31,7 +31,7 @@ def mixed(tmp_path_factory):
 
 
 @pytest.mark.parametrize("entities", [False, True], ids=["no-entities", "entities"])
-def test_two_workers_store_what_one_process_stores(mixed, ruleset, extractor, tmp_path, entities):
+def test_two_workers_store_what_one_process_stores(mixed, ruleset, fake_extractor, tmp_path, entities):
     outcomes = {}
     rows = {}
     for jobs in (1, 2):
@@ -39,7 +39,7 @@ def test_two_workers_store_what_one_process_stores(mixed, ruleset, extractor, tm
         seen = []
         summary = ingest.import_files(
             db, mixed, ruleset, on_file=lambda path, outcome: seen.append((path, str(outcome))),
-            extractor=extractor if entities else None, jobs=jobs,
+            extractor=fake_extractor if entities else None, jobs=jobs,
         )
         outcomes[jobs] = (str(summary), seen)
         rows[jobs] = dump(db)
@@ -82,6 +82,7 @@ def test_a_killed_importer_is_not_running_even_before_it_is_collected():
     assert not ingest._running(process.pid)  # and then gone
 
 
+@pytest.mark.slow
 def test_the_command_line_takes_jobs(mixed, tmp_path):
     # Workers open the archive by URI: characters that mean something in a URI are plain here.
     db_path = tmp_path / "odd ?#% name" / "archive.db"

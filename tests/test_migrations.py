@@ -172,8 +172,8 @@ def test_an_unrecorded_archive_with_article_bodies_stores_its_text_once(db_path,
     assert ingest.import_files(db, seed_files(), ruleset).unchanged == 5
 
 
-def test_an_unrecorded_archive_linked_before_pairs_gets_them(db_path, ruleset, extractor):
-    ingest.import_files(store.open_db(db_path), seed_files()[:2], ruleset, extractor=extractor)
+def test_an_unrecorded_archive_linked_before_pairs_gets_them(db_path, ruleset, fake_extractor):
+    ingest.import_files(store.open_db(db_path), seed_files()[:2], ruleset, extractor=fake_extractor)
     conn = sqlite3.connect(db_path, isolation_level=None)
     pairs = conn.execute("SELECT * FROM entity_pairs ORDER BY 1, 2").fetchall()
     dates = conn.execute("SELECT entity_id, article_id, published FROM article_entities ORDER BY 1, 2").fetchall()

@@ -193,6 +193,7 @@ def test_a_file_over_the_size_limit_is_rejected_unread(tmp_path):
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads the peak memory from /proc")
+@pytest.mark.slow
 def test_a_60_mb_file_and_a_wall_of_text_import_with_bounded_memory(tmp_path):
     """The 60 MB file is rejected before it is read; the largest file allowed, one
     5 MB line with no full stop, is read in windows and cut into passages."""

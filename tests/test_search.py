@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from archive.search import MATCH_NOTHING, to_fts_query
 
+from .conftest import examples
+
 
 @pytest.mark.parametrize(
     "q, expected",
@@ -86,7 +88,7 @@ def test_semantics(fts, q, expected):
     assert hits(fts, q) == expected
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.text(max_size=300))
 def test_any_text_is_a_valid_query(fts, q):
     hits(fts, q)
@@ -95,7 +97,7 @@ def test_any_text_is_a_valid_query(fts, q):
 OPERATORS = st.sampled_from(['"', "-", "*", "OR", "AND", "NOT", "NEAR", "(", ")", ":", "^", "+", "{", "}", " ", "al-Nusra", "idlib", "مشاركة", "\x00", "\ue000"])
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.lists(OPERATORS, max_size=40).map(" ".join))
 def test_operator_soup_is_a_valid_query(fts, q):
     hits(fts, q)

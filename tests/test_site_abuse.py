@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 
 from archive.serve import load_metadata, make_datasette
 
+from .conftest import examples
+
 QUERIES = load_metadata()["databases"]["archive"]["queries"]
 # Text as people type it, and the characters that mean something to FTS5, SQL or HTML.
 SPECIAL = st.sampled_from(['"', "-", "*", "OR", "AND", "NOT", "NEAR", "(", ")", ":", "^", "+", "'", ";", "--",
@@ -40,7 +42,7 @@ def site(seeded_db_path):
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(values=st.lists(VALUES, min_size=3, max_size=3))
 def test_no_parameter_value_makes_a_canned_query_fail_or_write(site, seeded_db_path, name, values):
     names = QUERIES[name].get("params") or sorted(set(re.findall(r":([a-z]\w*)", QUERIES[name]["sql"])))
@@ -102,6 +104,7 @@ def listening_addresses(port: int) -> set[str]:
 
 
 @pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads the kernel's socket table")
+@pytest.mark.slow
 def test_serve_binds_to_this_machine_only_by_default(seeded_db_path):
     port = free_port()
     server = subprocess.Popen(
