@@ -20,6 +20,9 @@ from .conftest import examples
         ("Putin OR Erdogan", '("Putin" OR "Erdogan")'),
         ("summit Putin OR Erdogan OR Rouhani", '"summit" AND ("Putin" OR "Erdogan" OR "Rouhani")'),
         ("Idlib -Russia", '("Idlib") NOT ("Russia")'),
+        ("Kenteris AND NOT Thanou", '("Kenteris") NOT ("Thanou")'),
+        ("Kenteris NOT Thanou", '("Kenteris") NOT ("Thanou")'),
+        ("idlib talks idlib", '"idlib" AND "talks"'),
         ('Idlib -"United Nations" -Turkey', '("Idlib") NOT ("United Nations" OR "Turkey")'),
         ("negotiat*", '("negotiat" * OR "negotia" OR "negoti" OR "negot")'),
         ("kill*", '"kill" *'),
@@ -105,5 +108,31 @@ def test_operator_soup_is_a_valid_query(fts, q):
 
 def test_long_input(fts):
     assert hits(fts, "idlib " * 400) == [1, 3]
+    # A pasted sentence is a passage: found by its phrases, the article holding it first.
+    assert hits(fts, "The United Nations warned of chemical weapons in Idlib, said officials of ten agencies.") == [3]
     hits(fts, "x" * 2000)
     hits(fts, " OR ".join(["idlib"] * 300))
+
+
+PASSAGE = (
+    "Fighters of al-Nusra were killed near Idlib, Erdoğan said on Tuesday. The United Nations warned of "
+    "chemical weapons in the province, where three million people live: most of them fled other towns."
+)
+
+
+def test_a_pasted_passage_reaches_fts5_as_a_few_phrases_whatever_its_length():
+    for text in (PASSAGE, PASSAGE * 20, " ".join(f"word{i}" for i in range(2000))):
+        query = to_fts_query(text)
+        phrases = query.split(" OR ")
+        assert 1 <= len(phrases) <= 6
+        assert all(p.startswith('"') and p.endswith('"') and len(p.strip('"').split()) <= 3 for p in phrases)
+    # Phrases never run across a sentence's end, and lean on the words that are not function words.
+    assert to_fts_query(PASSAGE).split(" OR ") == [
+        '"nusra were killed"', '"near idlib erdoğan"', '"united nations warned"', '"of chemical weapons"',
+        '"the province where"', '"fled other towns"',
+    ]
+
+
+def test_a_short_query_is_not_a_passage():
+    query = to_fts_query("talks in Geneva on Idlib with Erdogan and Putin")
+    assert " OR " not in query and query.count(" AND ") == 8
