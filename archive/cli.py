@@ -187,9 +187,11 @@ def clean_(file, as_json, rules_files):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; 0.0.0.0 exposes the site.")
 @click.option("--port", default=8001, show_default=True, type=int)
 @click.option("--metadata", "metadata_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Datasette metadata with the canned queries [default: the project's metadata.yml].")
+              help="Datasette metadata with the canned queries [default: the package's metadata.yml].")
 def serve(db_path, host, port, metadata_path):
-    """Serve the archive with Datasette, read-only; the database is 'archive' in URLs."""
+    """Serve the archive with Datasette, read-only; the database is 'archive' in URLs.
+
+    An archive made by an earlier version is brought up to date first."""
     import asyncio
 
     import uvicorn
@@ -198,6 +200,11 @@ def serve(db_path, host, port, metadata_path):
 
     if not db_path.exists():
         raise click.ClickException(f"{db_path}: no such archive; run 'archive import' first")
+    try:
+        with _one_writer(db_path):
+            store.open_db(db_path).close()
+    except sqlite3.Error as e:
+        raise click.ClickException(f"{db_path}: {store.describe_error(e)}")
     ds = make_datasette(db_path, metadata_path or METADATA)
     asyncio.run(ds.invoke_startup())
     click.echo(f"Serving {db_path} on http://{host}:{port}/archive", err=True)

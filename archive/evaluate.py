@@ -187,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="more articles (files or folders) imported beside the gold ones")
     parser.add_argument("--errors", action="store_true", help="list the archive's misses and extras")
     args = parser.parse_args(argv)
+    if not args.gold.exists():
+        parser.error(f"{args.gold}: no such gold file (the default is the checkout's eval/gold.yml)")
     raw, ours = evaluate(args.gold, args.model, context=args.context)
     docs = len(load_gold(args.gold))
     print(f"Document-level entity scores over {docs} articles ({args.gold}):\n")

@@ -1,6 +1,10 @@
 """Stage 5: the Datasette site. A plugin (registered through the ``datasette``
 entry point) that gives SQL the search translation, renders highlights safely,
-and exports canned queries in full."""
+and exports canned queries in full.
+
+Installed, the plugin is loaded for every database Datasette serves; each hook
+acts on the archive's database (named ``archive``) alone and leaves any other
+as Datasette serves it."""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ import io
 import json
 import re
 import time
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
@@ -28,7 +34,8 @@ if TYPE_CHECKING:
     from datasette.app import Datasette
 
 DATABASE = "archive"
-METADATA = Path(__file__).resolve().parent.parent / "metadata.yml"
+# The canned queries and table descriptions, shipped inside the package.
+METADATA = files("archive").joinpath("metadata.yml")
 # A full export may run far past the site's per-query time limit, but not forever.
 EXPORT_TIME_LIMIT_S = 600
 EXPORT_CHUNK_ROWS = 500
@@ -36,12 +43,11 @@ EXPORT_CHUNK_ROWS = 500
 _EXPORT_PATH = re.compile(r"^/(?P<database>[^/]+)/(?P<query>[^/]+)\.(?P<format>csv|json)$")
 
 
-def load_metadata(path: Path = METADATA) -> dict:
-    with open(path, encoding="utf-8") as f:
-        return yaml.safe_load(f)
+def load_metadata(path: Path | Traversable = METADATA) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def make_datasette(db_path: str | Path, metadata_path: Path = METADATA, **settings: Any) -> "Datasette":
+def make_datasette(db_path: str | Path, metadata_path: Path | Traversable = METADATA, **settings: Any) -> "Datasette":
     """The site as served: the archive database named ``archive``, read-only."""
     # Imported here: Datasette imports this module while it loads its plugins.
     from datasette.app import Datasette
@@ -70,15 +76,21 @@ EVERY_ROW = "-1"
 @hookimpl
 def register_magic_parameters(datasette):
     def page(key: str, request) -> str:
-        if key != "rows":
+        if key != "rows" or not _ours(request):
             raise KeyError(key)
         return str(PAGE_ROWS)
 
     return [("page", page)]
 
 
+def _ours(request) -> bool:
+    return request is not None and (request.url_vars or {}).get("database") == DATABASE
+
+
 @hookimpl
-def prepare_connection(conn):
+def prepare_connection(conn, database):
+    if database != DATABASE:
+        return
     conn.create_function("fts_query", 1, to_fts_query, deterministic=True)
     conn.create_function("entity_key", 1, _entity_key, deterministic=True)
 
@@ -88,7 +100,8 @@ def handle_exception(datasette, request, exception):
     """pysqlite3 reports two statements in one query as a ``Warning``, which
     Datasette takes for a crash; it is the visitor's SQL, so a 400 as with
     Python's own sqlite3."""
-    if isinstance(exception, sqlite3.Warning):
+    database = request.path.lstrip("/").split("/")[0].split(".")[0]
+    if isinstance(exception, sqlite3.Warning) and database == DATABASE:
         from datasette.handle_exception import handle_exception as default
         from datasette.views.base import DatasetteError
 
@@ -102,11 +115,9 @@ def _entity_key(value: Any) -> str:
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    if not isinstance(value, str):
+    if database != DATABASE or not isinstance(value, str):
         return None
     html = highlight_html(value) if MARK_OPEN in value else None
-    if database != DATABASE:
-        return html
     keys = row.keys() if hasattr(row, "keys") else []
     if table is None and column == "entity" and "entity_id" in keys and isinstance(row["entity_id"], int):
         url = datasette.urls.row(database, "entities", str(row["entity_id"]))
@@ -130,7 +141,7 @@ def asgi_wrapper(datasette):
         async def export_app(scope, receive, send):
             if scope["type"] == "http" and scope.get("method") == "GET":
                 m = _EXPORT_PATH.match(scope.get("path", ""))
-                if m:
+                if m and m["database"] == DATABASE:
                     args = _query_args(scope)
                     wanted = m["format"] == "csv" or args.get("_stream") in ("on", "1", "true")
                     query = await _canned(datasette, m["database"], m["query"]) if wanted else None
