@@ -205,9 +205,9 @@ def _prepare_batch(
 def _worker_context() -> multiprocessing.context.BaseContext:
     """Workers fork from a server process that has imported the pipeline, and
     spaCy for the sentence splitter, once: spawned afresh, every worker pays
-    for those imports again (about 1 s of CPU each here, two thirds of it
-    spaCy's), CPU that two workers on two cores take from the writer. Where
-    there is no fork server (Windows), each is spawned."""
+    for those imports again (docs/scaling.md says how much), CPU that two
+    workers on two cores take from the writer. Where there is no fork server
+    (Windows), each is spawned."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
