@@ -16,6 +16,7 @@ from typing import Iterable, Sequence
 
 import yaml
 
+from . import detect
 from .text import QUOTES
 
 DEFAULT_RULES = Path(__file__).with_name("rules.yml")
@@ -69,6 +70,8 @@ class Removed:
     reason: str
     metadata: bool = False
     fields: dict[str, str] = field(default_factory=dict)
+    # What the detector saw, for lines it removed; a rule's match is its own evidence.
+    evidence: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,8 @@ class Cleaned:
     removed: list[Removed]
     # The text the lines were split from, normalized: what an article's id is made of.
     text: str
+    # The line the detector found to be the headline, if any.
+    headline: int | None = None
 
     @property
     def content(self) -> list[Line]:
@@ -90,8 +95,9 @@ class Cleaned:
 
 
 def _alternation(words: Iterable[str]) -> str:
-    # Longest first, so "Related news" wins over "Related".
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    """The words as one group, longest first, so "Related news" wins over
+    "Related"; a group, so that the pattern around it binds to all of them."""
+    return "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
 
 
 def _compile(raw: dict, agencies: Sequence[str], origin: str) -> Rule:
@@ -178,7 +184,23 @@ def clean(text: str, ruleset: RuleSet) -> Cleaned:
                 break
         else:
             lines.append(Line(number, line))
-    return _drop_repeated_title(Cleaned(lines, removed, text))
+    return _drop_repeated_title(_main_text(Cleaned(lines, removed, text)))
+
+
+def _main_text(cleaned: Cleaned) -> Cleaned:
+    """What the rules kept, less what lies outside the page's main text."""
+    content = [detect.Line(line.number, line.text) for line in cleaned.lines if line.text]
+    found = detect.detect(content)
+    if not found.removed:
+        return Cleaned(cleaned.lines, cleaned.removed, cleaned.text, found.headline)
+    by_number = {line.number: line for line in cleaned.lines}
+    gone = {r.number for r in found.removed}
+    removed = cleaned.removed + [
+        Removed(r.number, by_number[r.number].text, r.reason, evidence=r.evidence) for r in found.removed
+    ]
+    removed.sort(key=lambda r: r.line_number)
+    lines = [line for line in cleaned.lines if line.number not in gone]
+    return Cleaned(lines, removed, cleaned.text, found.headline)
 
 
 def _drop_repeated_title(cleaned: Cleaned) -> Cleaned:
@@ -198,4 +220,5 @@ def _drop_repeated_title(cleaned: Cleaned) -> Cleaned:
         Removed(line.number, line.text, DUPLICATE_TITLE) for line in content if line.number in repeats
     ]
     removed.sort(key=lambda r: r.line_number)
-    return Cleaned([line for line in cleaned.lines if line.number not in repeats], removed, cleaned.text)
+    return Cleaned([line for line in cleaned.lines if line.number not in repeats], removed, cleaned.text,
+                   cleaned.headline)

@@ -1,5 +1,5 @@
-"""Which language a text is in, as far as its function words tell: jusText's
-stoplists, one for each of 100 languages.
+"""Which language a text is in (py3langid's model), and its function words
+(jusText's stoplists, one for each of 100 languages).
 
 A line of prose is mostly function words of its language; a menu, a list of
 headlines or a credit line has few. The cleaner reads that share, and the
@@ -31,11 +31,38 @@ def _all_stopwords() -> frozenset[str]:
     return frozenset().union(*stoplists().values())
 
 
+def identify(text: str) -> str | None:
+    """The name of the text's language, as jusText's stoplists are named, when
+    py3langid knows it and jusText has its function words; else the language
+    whose function words the text uses most."""
+    import py3langid
+
+    code, _ = py3langid.classify(text)
+    name = _stoplist_name(code)
+    return name if name is not None else guess(words(text))
+
+
+@lru_cache(maxsize=None)
+def _stoplist_name(code: str) -> str | None:
+    import unicodedata
+
+    import pycountry
+
+    language = pycountry.languages.get(alpha_2=code)
+    if language is None:
+        return None
+    name = re.sub(r"\s*\(.*\)", "", language.name)
+    name = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).replace(" ", "_")
+    return name if name in stoplists() else None
+
+
 def guess(tokens: Iterable[str]) -> str | None:
-    """The language whose function words the tokens use most; None when they use none."""
+    """The language whose function words the tokens use most; None when they use
+    none. Letters alone are left out: "v" or "a" is a word in too many languages.
+    Some stoplists hold words of other languages too: ``identify`` knows better."""
     counted: dict[str, int] = {}
     every = _all_stopwords()
-    seen = [t for t in tokens if t in every]
+    seen = [t for t in tokens if len(t) > 1 and t in every]
     if not seen:
         return None
     for name, stop in stoplists().items():

@@ -58,9 +58,12 @@ def parse(cleaned: Cleaned, ruleset: RuleSet) -> Article:
     content = cleaned.content
     lines = cleaned.lines
     title = ""
-    if len(content) > 1 and looks_like_title(content[0].text):
-        title = content[0].text
-        lines = [line for line in lines if line.number != content[0].number]
+    heading = next((line for line in content if line.number == cleaned.headline), None)
+    if heading is None and len(content) > 1 and looks_like_title(content[0].text):
+        heading = content[0]
+    if heading is not None:
+        title = heading.text
+        lines = [line for line in lines if line.number != heading.number]
     paragraphs = [p for block in _blocks(lines) for p in split_wall(block)]
     if not title and paragraphs:
         title = derive_title(paragraphs[0])

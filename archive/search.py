@@ -132,10 +132,10 @@ def passage_query(text: str) -> str:
     Each part of the passage gives the phrase of PHRASE_WORDS words in it that
     holds the most words that are not function words of the passage's language,
     and the longest: rarer, so cheaper to look up and worth more in the ranking."""
-    from .language import guess, stopwords
+    from .language import identify, stopwords
 
     segments = [[t.casefold() for t in _TOKEN.findall(part)] for part in _SEGMENT.split(text)]
-    stop = stopwords(guess(t for seg in segments for t in seg))
+    stop = stopwords(identify(text))
     windows: list[tuple[str, ...]] = []
     for tokens in segments:
         width = min(PHRASE_WORDS, len(tokens))

@@ -119,17 +119,17 @@ def test_extra_rules_file_extends_the_builtin_rules(tmp_path, ruleset):
     rules = tmp_path / "mine.yml"
     rules.write_text(
         "rules:\n"
-        "  - name: newsletter\n"
-        "    description: Newsletter sign-up prompts.\n"
-        "    pattern: '^sign up for our {words} newsletter'\n"
-        "    words: [daily, weekly]\n",
+        "  - name: audio-player\n"
+        "    description: The button that reads the article aloud.\n"
+        "    pattern: '^listen to this {words}'\n"
+        "    words: [article, story]\n",
         encoding="utf-8",
     )
     extended = load_rules([rules])
-    assert extended.rules[-1].name == "newsletter"
+    assert extended.rules[-1].name == "audio-player"
     assert extended.fingerprint != ruleset.fingerprint
-    text = ARTICLE.replace("\n\nThe second", "\n\nSign up for our weekly newsletter\n\nThe second")
-    assert [r.reason for r in cleaned(text, extended).removed] == ["newsletter"]
+    text = ARTICLE.replace("\n\nThe second", "\n\nListen to this story\n\nThe second")
+    assert [r.reason for r in cleaned(text, extended).removed] == ["audio-player"]
     assert cleaned(text, ruleset).removed == []
 
 

@@ -1,0 +1,403 @@
+"""Stage 1b: the main text of a page, found on plain text by general evidence.
+
+What a browser's select-all gives is the article inside a page's chrome:
+menus, breadcrumbs, lists of other stories, share buttons, comment threads and
+footers. There is no markup left to tell them apart, but their form does:
+
+- prose is long lines, most of whose words are function words of the page's
+  language (jusText's stoplists); chrome is short lines, and long ones of
+  names and labels;
+- the article is one run of prose, with few short lines inside it; chrome is
+  runs of short lines, and comments are prose broken up by names and dates;
+- the headline sits at the top of the article: a line of a few words that
+  the first paragraphs take up again.
+
+The article is the densest run of prose (each line counts its words, less
+the cost of a line break, as Finn's body text extraction counts tokens less
+tags), found from the headline down. What lies before the headline goes;
+what lies after the run goes when it shows chrome; inside, runs of short
+link-like lines go. Every decision names its detector and its evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from . import language
+from .text import QUOTES
+
+# jusText's defaults: a line shorter than this many characters is short, one
+# longer than the high mark with enough function words is surely prose.
+LENGTH_LOW = 70
+LENGTH_HIGH = 200
+# jusText's defaults: the share of function words of prose, and of near-prose.
+STOPWORDS_HIGH = 0.32
+STOPWORDS_LOW = 0.30
+# What a line break costs in the run of prose, in words: about what a line of
+# LENGTH_LOW characters holds, so a short line costs more than it brings.
+LINE_COST = 10
+# A line that breaks prose into posts (a date and time, a "Reply" repeated)
+# costs three line breaks: a comment thread falls apart into its comments.
+BREAK_COST = 1000 * LINE_COST
+# A line printed again and again is furniture (a button, a label) when it has
+# this many words at most: a headline printed twice is not.
+FURNITURE_WORDS = 4
+# A short line of content (a list's item, a table's row) costs half as much:
+# lists and tables inside an article do not cut it in two.
+SHORT_LINE_COST = LINE_COST // 2
+# The headline is looked for this many non-blank lines above the run of prose:
+# boxes (a picture, a table, a list of other stories) may stand between the
+# headline and the longest run of paragraphs.
+HEADLINE_REACH = 40
+# A headline's words are looked for in this many paragraphs below it.
+LEAD_LINES = 2
+# Words are compared by this many first letters.
+STEM = 5
+# A standfirst is at most this many lines below its headline.
+STANDFIRST_REACH = 3
+# A headline ending in a full stop has this many words at most: longer, it is a sentence.
+HEADLINE_SENTENCE_WORDS = 15
+# A headline has this many words at least, and at most.
+HEADLINE_MIN_WORDS = 2
+HEADLINE_MAX_WORDS = 30
+# This many short link-like lines in a row, inside the text, are a menu or a
+# list of other stories; a line of a list has this many words at most.
+MENU_RUN = 3
+MENU_LINE_WORDS = 12
+# A menu's items have this many words at most ("Home", "World News", "Health & Fitness").
+MENU_LABEL_WORDS = 3
+# The article is the first run of prose that weighs at least this share of the
+# heaviest: comments come after the article, and a long thread outweighs it.
+FIRST_RUN_SHARE = 0.5
+# A run after the article's carries it on across a box of at most this many
+# lines, when this share of its words are words of the article already.
+BOX_LINES = 30
+CARRIES_ON = 0.3
+# A run this few lines after the article's is its next part, whatever it speaks of.
+SEPARATOR_LINES = 2
+# How many lines above a post's text hold its author and date.
+POST_HEAD_LINES = 3
+
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
+_DIGITS = re.compile(r"\d")
+# A date in figures, or a month's name beside a day: with a few words at most,
+# a line of them is a date line (a time alone is not: races and timetables).
+_MONTH = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
+          r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?")
+_DATE_LIKE = re.compile(
+    rf"\b\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}\b|\b\d{{4}}-\d\d-\d\d\b"
+    rf"|(?i:\b{_MONTH}\s\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s{_MONTH}(?:\s|,|$))"
+)
+DATE_LINE_WORDS = 8
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line the rules kept, as the detector sees it."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Removal:
+    number: int
+    reason: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Detected:
+    removed: list[Removal]
+    headline: int | None  # the number of the headline's line, when one was found
+    language: str | None
+    # What each line looked like: its number, class (good, near, short, bad) and
+    # what made it so, for ``archive clean --explain``.
+    seen: list[tuple[int, str, str]] = field(default_factory=list)
+    run: tuple[int, int] | None = None  # the first and last line of the run of prose
+
+
+@dataclass
+class _Features:
+    number: int
+    text: str
+    words: int
+    chars: int
+    stop: float
+    ends_sentence: bool
+    capitalised: float  # share of the words that are not function words written with a capital
+    digits: bool
+    repeats: int = 1  # how many lines of the page read the same
+    kind: str = ""  # good, near, short or bad
+
+    @property
+    def weight(self) -> float:
+        """What the line adds to a run of prose: its words, less the cost of a
+        line break; a short line of content (a list item, a table row) costs
+        less than a label or a link, which brings nothing."""
+        if self.interrupts:
+            return -BREAK_COST
+        if self.kind in ("good", "near"):
+            return self.words - LINE_COST
+        if self.kind == "short" and not self.label_like:
+            return self.words - SHORT_LINE_COST
+        return -LINE_COST
+
+    @property
+    def interrupts(self) -> bool:
+        """A line that breaks prose into posts: a short line printed again and
+        again (a "Reply" under each comment), or a date and time line."""
+        if self.ends_sentence and self.text[-1] == ".":
+            return False  # a sentence of the text that names a date
+        furniture = self.repeats > 1 and 1 <= self.words <= FURNITURE_WORDS
+        return furniture or (self.words <= DATE_LINE_WORDS and bool(_DATE_LIKE.search(self.text)))
+
+    @property
+    def label_like(self) -> bool:
+        """Words as menus, links and section labels write them: each one with a
+        capital, no figures, no sentence."""
+        return self.capitalised >= 0.8 and not self.digits and not self.ends_sentence
+
+
+def _features(lines: Sequence[Line], stop: frozenset[str], known: bool) -> list[_Features]:
+    found = []
+    for line in lines:
+        ws = language.WORD.findall(line.text)
+        folded = [w.casefold() for w in ws]
+        n = len(ws)
+        share = sum(w in stop for w in folded) / n if n and known else (1.0 if n else 0.0)
+        content = [w for w, f in zip(ws, folded) if f not in stop]
+        capitalised = sum(w[0].isupper() for w in content) / len(content) if content else 0.0
+        found.append(_Features(line.number, line.text, n, len(line.text), share,
+                               bool(_SENTENCE_END.search(line.text)), capitalised, bool(_DIGITS.search(line.text))))
+    return found
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.translate(QUOTES).casefold().split())
+
+
+def _classify(f: _Features) -> str:
+    """jusText's context-free classes, on a line of plain text."""
+    if f.words == 0:
+        return "bad"
+    if f.chars < LENGTH_LOW:
+        return "short"
+    if f.stop >= STOPWORDS_HIGH:
+        return "good" if f.chars > LENGTH_HIGH or f.ends_sentence else "near"
+    if f.stop >= STOPWORDS_LOW:
+        return "near"
+    return "bad"
+
+
+def _heaviest(feats: list[_Features], lo: int, hi: int) -> tuple[float, int, int] | None:
+    """The run of lines in [lo, hi) with the largest total weight (Kadane)."""
+    best, span = 0.0, None
+    total, start = 0.0, lo
+    for i in range(lo, hi):
+        if total <= 0:
+            total, start = 0.0, i
+        total += feats[i].weight
+        if total > best:
+            best, span = total, (start, i)
+    return (best, *span) if span else None
+
+
+def _runs(feats: list[_Features]) -> list[tuple[float, int, int]]:
+    """The runs of prose of the page, in order: the heaviest run, then the
+    heaviest on each side of it, and so on (Ruzzo and Tompa's maximal
+    scoring segments): (weight, first, last)."""
+    runs = []
+    todo = [(0, len(feats))]
+    while todo:
+        lo, hi = todo.pop()
+        found = _heaviest(feats, lo, hi)
+        if found is None:
+            continue
+        runs.append(found)
+        todo += [(lo, found[1]), (found[2] + 1, hi)]
+    return sorted(runs, key=lambda r: r[1])
+
+
+def _main_run(feats: list[_Features], stop: frozenset[str]) -> tuple[int, int] | None:
+    """The article's run of prose: the first that weighs at least half the
+    heaviest (what people write about an article comes after it, and may weigh
+    more), with the runs after it that carry on its text: a box (a poll, a
+    table, an advertisement) cuts a run of prose, a thread of comments or a
+    list of other stories begins one with lines that break posts apart, and
+    speaks of other things."""
+    runs = _runs(feats)
+    if not runs:
+        return None
+    heaviest = max(weight for weight, _, _ in runs)
+    at = next(k for k, r in enumerate(runs) if r[0] >= FIRST_RUN_SHARE * heaviest)
+    _, start, end = runs[at]
+    words = set().union(*(_stems(f.text, stop) for f in feats[start : end + 1] if f.kind in ("good", "near")))
+    own = {_fold(f.text) for f in feats[start : end + 1]}
+    for weight, first, last in runs[at + 1 :]:
+        if sum(f.label_like or f.kind == "bad" for f in feats[end + 1 : first]) > BOX_LINES:
+            break  # a list of items of the text (a recipe's) is no box, however long
+        if weight < LINE_COST:
+            continue  # a line or two of prose inside a box: the box's, whatever comes next
+        # A post begins with its author and date just above its text; the
+        # article's own furniture (an advertisement's label) may come again.
+        near = feats[max(end + 1, first - POST_HEAD_LINES) : last + 1]
+        if any(f.interrupts and (_DATE_LIKE.search(f.text) or _fold(f.text) not in own) for f in near):
+            break
+        theirs = set().union(*(_stems(f.text, stop) for f in feats[first : last + 1] if f.kind in ("good", "near")))
+        close = first - end - 1 <= SEPARATOR_LINES  # a rule or a blank between items of one post
+        menu = _has_menu(feats[end + 1 : first])
+        if menu or (not close and (not theirs or len(theirs & words) / len(theirs) < CARRIES_ON)):
+            break
+        end = last
+        words |= theirs
+    return start, end
+
+
+def _chrome(f: _Features) -> bool:
+    return f.label_like or (f.kind == "bad" and f.words > 0) or f.interrupts
+
+
+def _reach(feats: list[_Features], at: int, step: int) -> int:
+    """How far the text runs on from a run of prose, line by line, until the
+    first sign of the page around it: two labels in a row, a long line of
+    names, a post's date or furniture. A short paragraph, a list's items or a
+    figure are text; the end of the file is no sign of anything."""
+    i = at
+    while 0 <= i + step < len(feats):
+        f = feats[i + step]
+        if (f.kind == "bad" and f.words > 0) or f.interrupts:
+            break
+        if f.label_like and 0 <= i + 2 * step < len(feats) and _chrome(feats[i + 2 * step]):
+            break
+        i += step
+    return i
+
+
+def _shows_chrome(feats: list[_Features], start: int, end: int) -> bool:
+    """Whether the text shows the page it was copied from: a menu above the
+    article or below the short lines that follow it, or the dates and buttons
+    of posts. A clean
+    article shows none, and the detector leaves it whole: a table or a list of
+    names in it, even one that reads like a menu, is the article's."""
+    after = end + 1
+    while after < len(feats) and feats[after].kind == "short":
+        after += 1  # the short lines right after the prose: a list or a table of the article's, maybe
+    return _has_menu(feats[:start]) or _has_menu(feats[after:]) or sum(f.interrupts for f in feats) >= 2
+
+
+def _has_menu(feats: list[_Features]) -> bool:
+    """Whether MENU_RUN lines in a row of these are a menu's: labels of a few words."""
+    run = 0
+    for f in feats:
+        run = run + 1 if f.label_like and f.words <= MENU_LABEL_WORDS else 0
+        if run >= MENU_RUN:
+            return True
+    return False
+
+
+def _link_like(f: _Features) -> bool:
+    """A line as menus and lists of headlines have them: a label, or a short
+    line of a few words with no sentence end."""
+    return f.kind in ("short", "bad") and (f.label_like or (not f.ends_sentence and f.words <= MENU_LINE_WORDS
+                                                          and not f.digits))
+
+
+def _stems(text: str, stop: frozenset[str]) -> set[str]:
+    """Content words cut to their first letters: "loaning" is "loan", near
+    enough in most languages to see that a headline's words come back below it."""
+    return {w[:STEM] for w in language.words(text) if w not in stop and len(w) > 1}
+
+
+def _name_like(f: _Features, stop: frozenset[str]) -> bool:
+    """A byline's name or a section label: a few words, every one of them written
+    with a capital, none a function word ("Lucas Massey", "World News")."""
+    ws = language.WORD.findall(f.text)
+    return len(ws) <= 4 and all(w[0].isupper() for w in ws) and not any(w.casefold() in stop for w in ws)
+
+
+def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: str) -> int | None:
+    """The line above the run of prose that reads as its headline: the nearest
+    line of a few words that is not a byline, a date, a label or a sentence of
+    the text. One whose words the first paragraphs take up is preferred, and
+    one the page prints again (in a breadcrumb, a share line, a reply form);
+    a line ending in a full stop is more often a caption. Of a headline and
+    the standfirst below it, the headline is the upper and the shorter."""
+    scored: list[tuple[float, int, float]] = []
+    seen = 0
+    for i in range(start, -1, -1):
+        f = feats[i]
+        seen += 1
+        if seen > HEADLINE_REACH:
+            break
+        if not HEADLINE_MIN_WORDS <= f.words <= HEADLINE_MAX_WORDS or _name_like(f, stop):
+            continue
+        if f.kind == "good" or (f.ends_sentence and f.text[-1] not in "?!" and f.words > HEADLINE_SENTENCE_WORDS):
+            continue  # a sentence of the text
+        if f.words <= DATE_LINE_WORDS and _DATE_LIKE.search(f.text):
+            continue  # a date or a time, with a name or a place at most
+        words = _stems(f.text, stop)
+        lead = [g for g in feats[i + 1 :] if g.kind in ("good", "near")][:LEAD_LINES]
+        taken = set().union(*(_stems(g.text, stop) for g in lead)) if lead else set()
+        overlap = len(words & taken) / len(words) if words else 0.0
+        again = page.count(_fold(f.text)) > 1
+        stops = f.text[-1] == "."
+        first = i == 0  # an article copied from its headline down
+        score = (1.0 + 0.5 * overlap + 0.2 * (f.words >= 4) + 0.3 * again + 0.4 * first - 0.3 * stops
+                 - 0.03 * (seen - 1))
+        scored.append((score, i, overlap))
+    if not scored:
+        return None
+    best_score, best, _ = max(scored)
+    for score, i, overlap in scored:  # scored from the nearest up
+        if best - STANDFIRST_REACH <= i < best and overlap >= 0.3 and feats[i].words <= feats[best].words \
+                and not feats[i].text.endswith("."):
+            return i
+    return best
+
+
+def detect(lines: Sequence[Line]) -> Detected:
+    """Which of the lines are the article's text, and why the others are not."""
+    text = "\n".join(line.text for line in lines)
+    lang = language.identify(text)
+    stop = language.stopwords(lang)
+    feats = _features(lines, stop, bool(stop))
+    counts = Counter(_fold(f.text) for f in feats)
+    for f in feats:
+        f.kind = _classify(f)
+        f.repeats = counts[_fold(f.text)]
+    seen = [(f.number, f.kind, f"{f.words} words, {f.stop:.0%} function words"
+             + (", ends a sentence" if f.ends_sentence else "")) for f in feats]
+    span = _main_run(feats, stop)
+    if span is None or not _shows_chrome(feats, *span):
+        return Detected([], None, lang, seen)
+    start, end = span
+    headline = _headline(feats, start, stop, "\n".join(_fold(f.text) for f in feats))
+    if headline is None:
+        start = _reach(feats, start, -1)
+    end = _reach(feats, end, 1)
+    first = headline if headline is not None else start
+    removed: list[Removal] = []
+    if headline is not None:
+        for f in feats[:headline]:
+            removed.append(Removal(f.number, "outside-main-text", f"above the headline (line {feats[headline].number})"))
+    else:
+        for f in feats[:start]:
+            removed.append(Removal(f.number, "outside-main-text",
+                                   f"above the text, which starts at line {feats[start].number}"))
+    for f in feats[end + 1 :]:
+        removed.append(Removal(f.number, "outside-main-text", f"below the text, which ends at line {feats[end].number}"))
+    i = first + 1
+    while i <= end:
+        j = i
+        while j <= end and _link_like(feats[j]):
+            j += 1
+        if j - i >= MENU_RUN:
+            for f in feats[i:j]:
+                removed.append(Removal(f.number, "menu-run", f"one of {j - i} short lines in a row inside the text"))
+        i = max(j, i + 1)
+    return Detected(sorted(removed, key=lambda r: r.number), feats[headline].number if headline is not None else None,
+                    lang, seen, (feats[start].number, feats[end].number))
