@@ -16,15 +16,20 @@ from typing import Iterable, Sequence
 
 import yaml
 
-from . import detect
+from . import detect, language, sites
 from .text import QUOTES
 
 DEFAULT_RULES = Path(__file__).with_name("rules.yml")
 
 DUPLICATE_TITLE = "duplicate-title"
-# The rules that live in code, because they compare lines with each other.
+SITE_TEMPLATE = "site-template"
+# The rules that live in code, because they compare lines with each other,
+# and the detectors, which weigh a line's evidence.
 CODE_RULES = {
     DUPLICATE_TITLE: "The headline printed again near the top of the page, with other quote marks or case.",
+    SITE_TEMPLATE: "A line that most files of this site hold in the same places (its menu, its footer, its labels).",
+    "outside-main-text": "Above the article's headline or below its text: the page around the article.",
+    "menu-run": "One of a run of short lines inside the text that read as a menu or a list of other stories.",
 }
 # How many of the first kept lines may repeat the title.
 TITLE_REPEAT_WINDOW = 6
@@ -88,6 +93,12 @@ class Cleaned:
     text: str
     # The line the detector found to be the headline, if any.
     headline: int | None = None
+    language: str | None = None
+    # The lines that could be a site's template, by key; the site they point to,
+    # and the digest of the template that was applied.
+    keys: dict[int, str] = field(default_factory=dict)
+    site: int | None = None
+    template: str = ""
 
     @property
     def content(self) -> list[Line]:
@@ -166,8 +177,9 @@ def fold(line: str) -> str:
     return normalize_line(key).rstrip(" .:;,!")
 
 
-def clean(text: str, ruleset: RuleSet) -> Cleaned:
-    """Split text into kept and removed lines; line numbers are 1-based."""
+def clean(text: str, ruleset: RuleSet, templates: sites.Templates = sites.EMPTY) -> Cleaned:
+    """Split text into kept and removed lines; line numbers are 1-based. With
+    the archive's templates, the lines of the file's site's template go too."""
     lines: list[Line] = []
     removed: list[Removed] = []
     text = normalize_text(text)
@@ -184,23 +196,40 @@ def clean(text: str, ruleset: RuleSet) -> Cleaned:
                 break
         else:
             lines.append(Line(number, line))
-    return _drop_repeated_title(_main_text(Cleaned(lines, removed, text)))
+    cleaned = Cleaned(lines, removed, text)
+    kept = [line.text for line in lines if line.text]
+    cleaned.language = language.identify("\n".join(kept)) if kept else None
+    return _drop_repeated_title(_main_text(cleaned, templates))
 
 
-def _main_text(cleaned: Cleaned) -> Cleaned:
-    """What the rules kept, less what lies outside the page's main text."""
+def _main_text(cleaned: Cleaned, templates: sites.Templates) -> Cleaned:
+    """What the rules kept, less what lies outside the page's main text, and
+    less the lines of the site's template when the file's lines say which site
+    it is: the detector weighs those as the page's, whatever their form."""
     content = [detect.Line(line.number, line.text) for line in cleaned.lines if line.text]
-    found = detect.detect(content)
-    if not found.removed:
-        return Cleaned(cleaned.lines, cleaned.removed, cleaned.text, found.headline)
+    found = detect.detect(content, cleaned.language)
+    cleaned.keys = sites.candidates([(line.number, line.text) for line in content],
+                                    language.stopwords(cleaned.language), found.core, found.run or found.core)
+    site = templates.site_for(cleaned.keys)
+    template = templates.template.get(site, {}) if site is not None else {}
+    known = {line.number: template[k] for line in content if (k := sites.key(line.text)) in template}
+    cleaned.site, cleaned.template = site, templates.digest.get(site, "") if site is not None else ""
+    if known:
+        found = detect.detect(content, cleaned.language, frozenset(known))
+    cleaned.headline = found.headline
+    files = templates.files.get(site, 0) if site is not None else 0
+    gone = [r for r in found.removed if r.number not in known]
+    gone += [detect.Removal(n, SITE_TEMPLATE, f"in {count} of the {files} files of this site")
+             for n, count in known.items()]
+    if not gone:
+        return cleaned
     by_number = {line.number: line for line in cleaned.lines}
-    gone = {r.number for r in found.removed}
-    removed = cleaned.removed + [
-        Removed(r.number, by_number[r.number].text, r.reason, evidence=r.evidence) for r in found.removed
-    ]
-    removed.sort(key=lambda r: r.line_number)
-    lines = [line for line in cleaned.lines if line.number not in gone]
-    return Cleaned(lines, removed, cleaned.text, found.headline)
+    numbers = {r.number for r in gone}
+    cleaned.removed = sorted(cleaned.removed + [
+        Removed(r.number, by_number[r.number].text, r.reason, evidence=r.evidence) for r in gone
+    ], key=lambda r: r.line_number)
+    cleaned.lines = [line for line in cleaned.lines if line.number not in numbers]
+    return cleaned
 
 
 def _drop_repeated_title(cleaned: Cleaned) -> Cleaned:
@@ -208,17 +237,13 @@ def _drop_repeated_title(cleaned: Cleaned) -> Cleaned:
     content = cleaned.content
     if not content:
         return cleaned
-    title_key = fold(content[0].text)
-    repeats = {
-        line.number
-        for line in content[1:TITLE_REPEAT_WINDOW]
-        if fold(line.text) == title_key
-    }
+    at = next((i for i, line in enumerate(content) if line.number == cleaned.headline), 0)
+    title_key = fold(content[at].text)
+    repeats = {line.number for line in content[at + 1 : at + TITLE_REPEAT_WINDOW] if fold(line.text) == title_key}
     if not repeats:
         return cleaned
-    removed = cleaned.removed + [
+    cleaned.removed = sorted(cleaned.removed + [
         Removed(line.number, line.text, DUPLICATE_TITLE) for line in content if line.number in repeats
-    ]
-    removed.sort(key=lambda r: r.line_number)
-    return Cleaned([line for line in cleaned.lines if line.number not in repeats], removed, cleaned.text,
-                   cleaned.headline)
+    ], key=lambda r: r.line_number)
+    cleaned.lines = [line for line in cleaned.lines if line.number not in repeats]
+    return cleaned

@@ -117,7 +117,8 @@ class Detected:
     # What each line looked like: its number, class (good, near, short, bad) and
     # what made it so, for ``archive clean --explain``.
     seen: list[tuple[int, str, str]] = field(default_factory=list)
-    run: tuple[int, int] | None = None  # the first and last line of the run of prose
+    run: tuple[int, int] | None = None  # the first and last line of the text
+    core: tuple[int, int] | None = None  # the first and last line of its heaviest run of prose
 
 
 @dataclass
@@ -158,8 +159,8 @@ class _Features:
     @property
     def label_like(self) -> bool:
         """Words as menus, links and section labels write them: each one with a
-        capital, no figures, no sentence."""
-        return self.capitalised >= 0.8 and not self.digits and not self.ends_sentence
+        capital, no figures, no sentence; or a line of the site's template."""
+        return self.kind == "template" or (self.capitalised >= 0.8 and not self.digits and not self.ends_sentence)
 
 
 def _features(lines: Sequence[Line], stop: frozenset[str], known: bool) -> list[_Features]:
@@ -222,7 +223,7 @@ def _runs(feats: list[_Features]) -> list[tuple[float, int, int]]:
     return sorted(runs, key=lambda r: r[1])
 
 
-def _main_run(feats: list[_Features], stop: frozenset[str]) -> tuple[int, int] | None:
+def _main_run(feats: list[_Features], stop: frozenset[str]) -> tuple[int, int, int, int] | None:
     """The article's run of prose: the first that weighs at least half the
     heaviest (what people write about an article comes after it, and may weigh
     more), with the runs after it that carry on its text: a box (a poll, a
@@ -235,6 +236,7 @@ def _main_run(feats: list[_Features], stop: frozenset[str]) -> tuple[int, int] |
     heaviest = max(weight for weight, _, _ in runs)
     at = next(k for k, r in enumerate(runs) if r[0] >= FIRST_RUN_SHARE * heaviest)
     _, start, end = runs[at]
+    core = start, end
     words = set().union(*(_stems(f.text, stop) for f in feats[start : end + 1] if f.kind in ("good", "near")))
     own = {_fold(f.text) for f in feats[start : end + 1]}
     for weight, first, last in runs[at + 1 :]:
@@ -254,22 +256,24 @@ def _main_run(feats: list[_Features], stop: frozenset[str]) -> tuple[int, int] |
             break
         end = last
         words |= theirs
-    return start, end
+    return start, end, *core
 
 
 def _chrome(f: _Features) -> bool:
     return f.label_like or (f.kind == "bad" and f.words > 0) or f.interrupts
 
 
-def _reach(feats: list[_Features], at: int, step: int) -> int:
+def _reach(feats: list[_Features], at: int, step: int, known: bool) -> int:
     """How far the text runs on from a run of prose, line by line, until the
     first sign of the page around it: two labels in a row, a long line of
     names, a post's date or furniture. A short paragraph, a list's items or a
-    figure are text; the end of the file is no sign of anything."""
+    figure are text; the end of the file is no sign of anything. When the
+    site's template is ``known``, it says where the page begins: a long line of
+    names (a team's line-up, a list of sources) is text, unless it is template."""
     i = at
     while 0 <= i + step < len(feats):
         f = feats[i + step]
-        if (f.kind == "bad" and f.words > 0) or f.interrupts:
+        if (f.kind == "bad" and f.words > 0 and not known) or f.interrupts or f.kind == "template":
             break
         if f.label_like and 0 <= i + 2 * step < len(feats) and _chrome(feats[i + 2 * step]):
             break
@@ -286,7 +290,8 @@ def _shows_chrome(feats: list[_Features], start: int, end: int) -> bool:
     after = end + 1
     while after < len(feats) and feats[after].kind == "short":
         after += 1  # the short lines right after the prose: a list or a table of the article's, maybe
-    return _has_menu(feats[:start]) or _has_menu(feats[after:]) or sum(f.interrupts for f in feats) >= 2
+    return (_has_menu(feats[:start]) or _has_menu(feats[after:]) or sum(f.interrupts for f in feats) >= 2
+            or sum(f.kind == "template" for f in feats) >= MENU_RUN)
 
 
 def _has_menu(feats: list[_Features]) -> bool:
@@ -333,7 +338,7 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
         seen += 1
         if seen > HEADLINE_REACH:
             break
-        if not HEADLINE_MIN_WORDS <= f.words <= HEADLINE_MAX_WORDS or _name_like(f, stop):
+        if not HEADLINE_MIN_WORDS <= f.words <= HEADLINE_MAX_WORDS or _name_like(f, stop) or f.kind == "template":
             continue
         if f.kind == "good" or (f.ends_sentence and f.text[-1] not in "?!" and f.words > HEADLINE_SENTENCE_WORDS):
             continue  # a sentence of the text
@@ -343,7 +348,7 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
         lead = [g for g in feats[i + 1 :] if g.kind in ("good", "near")][:LEAD_LINES]
         taken = set().union(*(_stems(g.text, stop) for g in lead)) if lead else set()
         overlap = len(words & taken) / len(words) if words else 0.0
-        again = page.count(_fold(f.text)) > 1
+        again = overlap > 0 and page.count(_fold(f.text)) > 1  # a related story printed twice takes up nothing
         stops = f.text[-1] == "."
         first = i == 0  # an article copied from its headline down
         score = (1.0 + 0.5 * overlap + 0.2 * (f.words >= 4) + 0.3 * again + 0.4 * first - 0.3 * stops
@@ -359,26 +364,35 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
     return best
 
 
-def detect(lines: Sequence[Line]) -> Detected:
-    """Which of the lines are the article's text, and why the others are not."""
-    text = "\n".join(line.text for line in lines)
-    lang = language.identify(text)
+def detect(lines: Sequence[Line], lang: str | None = None, known: frozenset[int] = frozenset()) -> Detected:
+    """Which of the lines are the article's text, and why the others are not;
+    ``lang`` names the page's language, found from the lines when not given.
+    ``known`` numbers the lines known to be the page's (its site's template):
+    they weigh as chrome, are evidence of it, and are never the headline."""
+    if lang is None and lines:
+        lang = language.identify("\n".join(line.text for line in lines))
     stop = language.stopwords(lang)
     feats = _features(lines, stop, bool(stop))
     counts = Counter(_fold(f.text) for f in feats)
     for f in feats:
-        f.kind = _classify(f)
+        f.kind = "template" if f.number in known else _classify(f)
         f.repeats = counts[_fold(f.text)]
     seen = [(f.number, f.kind, f"{f.words} words, {f.stop:.0%} function words"
              + (", ends a sentence" if f.ends_sentence else "")) for f in feats]
     span = _main_run(feats, stop)
-    if span is None or not _shows_chrome(feats, *span):
+    if span is None:
         return Detected([], None, lang, seen)
-    start, end = span
-    headline = _headline(feats, start, stop, "\n".join(_fold(f.text) for f in feats))
+    start, end, core_start, core_end = span
+    core = (feats[core_start].number, feats[core_end].number)
+    if not _shows_chrome(feats, start, end):
+        return Detected([], None, lang, seen, core=core)
+    # Looked for above the run's first paragraph: a run may begin with a short
+    # line or two above its headline (a tagline, a link) that add up above nothing.
+    prose = next((i for i in range(start, end + 1) if feats[i].kind in ("good", "near")), start)
+    headline = _headline(feats, prose, stop, "\n".join(_fold(f.text) for f in feats))
     if headline is None:
-        start = _reach(feats, start, -1)
-    end = _reach(feats, end, 1)
+        start = _reach(feats, start, -1, bool(known))
+    end = _reach(feats, end, 1, bool(known))
     first = headline if headline is not None else start
     removed: list[Removal] = []
     if headline is not None:
@@ -400,4 +414,4 @@ def detect(lines: Sequence[Line]) -> Detected:
                 removed.append(Removal(f.number, "menu-run", f"one of {j - i} short lines in a row inside the text"))
         i = max(j, i + 1)
     return Detected(sorted(removed, key=lambda r: r.number), feats[headline].number if headline is not None else None,
-                    lang, seen, (feats[start].number, feats[end].number))
+                    lang, seen, (feats[start].number, feats[end].number), core)

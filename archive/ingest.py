@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import sqlite_utils
 
-from . import entities, store
+from . import entities, sites, store
 from .clean import RuleSet, clean
 from .parse import parse
 from .read import DEFAULT_MAX_BYTES, Rejected, decode, read_file
@@ -32,6 +32,8 @@ BATCH_SIZE = 200
 # Files a worker process prepares at a time: small enough to keep every worker
 # busy to the end, large enough to fill the model's batches.
 TASK_SIZE = 25
+# How many times a batch's sites are learned and their articles cleaned again, at most.
+LEARNING_PASSES = 3
 # Workers run this much nicer than the writer. Writing is the one part of an
 # import that cannot be spread out: it should never wait for a core.
 WORKER_NICENESS = 10
@@ -80,15 +82,18 @@ def pipeline_id(ruleset: RuleSet) -> str:
     return hashlib.sha256(f"{PIPELINE_VERSION}:{ruleset.fingerprint}".encode()).hexdigest()[:16]
 
 
-def prepare(path: Path, ruleset: RuleSet, max_bytes: int = DEFAULT_MAX_BYTES) -> store.Document:
-    """Read, clean and parse one file; raises Rejected with the reason."""
+def prepare(
+    path: Path, ruleset: RuleSet, max_bytes: int = DEFAULT_MAX_BYTES, templates: sites.Templates = sites.EMPTY
+) -> store.Document:
+    """Read, clean and parse one file; raises Rejected with the reason. With the
+    archive's templates, the file's site's template goes too."""
     data = read_file(path, max_bytes)
     if not data:
         raise Rejected("empty file")
     decoded = decode(data)
     if not decoded.text.strip():
         raise Rejected("only white space")
-    cleaned = clean(decoded.text, ruleset)
+    cleaned = clean(decoded.text, ruleset, templates)
     article = parse(cleaned, ruleset)
     if not article.paragraphs:
         raise Rejected("no article text: every line is boilerplate")
@@ -99,9 +104,13 @@ def prepare(path: Path, ruleset: RuleSet, max_bytes: int = DEFAULT_MAX_BYTES) ->
         path=os.path.abspath(path),
         sha256=hashlib.sha256(data).hexdigest(),
         encoding=decoded.encoding,
-        pipeline=pipeline_id(ruleset),
+        # The site's template is part of what cleaned the text: when it grows,
+        # the article is cleaned again.
+        pipeline=f"{pipeline_id(ruleset)}+{cleaned.template}",
         article=article,
         repairs="; ".join(decoded.repairs) or None,
+        keys=cleaned.keys,
+        site=cleaned.site,
     )
 
 
@@ -124,8 +133,11 @@ def import_files(
     processes read, clean, parse and extract while this one writes: SQLite
     takes one writer, and the writing is the small part."""
     summary = Summary()
-    prepared = _prepare_all(db, files, ruleset, extractor, max_bytes, jobs, batch_size)
+    learned = [sites.load(db)]  # what each next task is cleaned with: the sites as of the last batch
+    prepared = _prepare_all(db, files, ruleset, extractor, max_bytes, jobs, batch_size, lambda: learned[-1])
+    saved: set[int] = set()
     while batch := list(islice(prepared, batch_size)):
+        batch_saved: set[int] = set()
         with store.transaction(db):
             for path, doc in batch:
                 outcome: store.Status | Rejected
@@ -136,12 +148,50 @@ def import_files(
                 else:
                     outcome = store.save(db, doc)
                     summary.count(outcome)
+                    if outcome is not store.Status.UNCHANGED:
+                        batch_saved.add(store.article_id(db, doc.digest))
                 if on_file:
                     on_file(path, outcome)
+            saved |= batch_saved
+            summary.updated += len(_learn(db, ruleset, extractor, max_bytes) - saved)
+        learned.append(sites.load(db))
     if extractor is not None and (summary.imported or summary.updated or entities.needs_linking(db, extractor.aliases)):
         with store.transaction(db):
             entities.link(db, extractor.aliases)
     return summary
+
+
+def _learn(db: sqlite_utils.Database, ruleset: RuleSet, extractor: entities.Extractor | None,
+           max_bytes: int) -> set[int]:
+    """What the batch taught of the sites, and the articles cleaned again with
+    their site's template: from their files, where a file still holds what was
+    imported. Cleaning an article again counts its lines into its site anew,
+    which leaves the template as it was; a second pass says so. Inside the
+    batch's transaction."""
+    recleaned: set[int] = set()
+    for _ in range(LEARNING_PASSES):
+        stale = sites.learn(db, pipeline_id(ruleset))
+        if not stale:
+            break
+        templates = sites.load(db)
+        again = []
+        for article_id in sorted(stale):
+            for path, sha256 in db.execute(
+                "SELECT path, sha256 FROM article_files WHERE article_id = ? ORDER BY path", [article_id]
+            ).fetchall():
+                try:
+                    doc = prepare(Path(path), ruleset, max_bytes, templates)
+                except Rejected:
+                    continue  # gone or changed: the next import of that file says so
+                if doc.sha256 == sha256:
+                    again.append((Path(path), doc))
+                    break
+        if extractor is not None:
+            again = _annotate(db, again, extractor)
+        for _, doc in again:
+            if store.save(db, doc) is not store.Status.UNCHANGED:  # type: ignore[arg-type]
+                recleaned.add(store.article_id(db, doc.digest))  # type: ignore[union-attr]
+    return recleaned
 
 
 def _prepare_all(
@@ -152,6 +202,7 @@ def _prepare_all(
     max_bytes: int,
     jobs: int,
     batch_size: int,
+    templates: Callable[[], sites.Templates],
 ) -> Iterator[Prepared]:
     """Every file prepared (and annotated), in order, here or in worker processes.
 
@@ -161,7 +212,7 @@ def _prepare_all(
     db_file = db.conn.execute("PRAGMA database_list").fetchone()[2]
     if jobs <= 1 or not db_file:  # an in-memory archive cannot be read by another process
         for start in range(0, len(files), batch_size):
-            yield from _prepare_batch(db, files[start : start + batch_size], ruleset, extractor, max_bytes)
+            yield from _prepare_batch(db, files[start : start + batch_size], ruleset, extractor, max_bytes, templates())
         return
     size = max(1, min(TASK_SIZE, -(-len(files) // jobs)))
     tasks = (files[start : start + size] for start in range(0, len(files), size))
@@ -173,11 +224,13 @@ def _prepare_all(
     )
     try:
         window = -(-batch_size // size) + 2 * jobs
-        pending: deque[Future] = deque(pool.submit(_worker_batch, task) for task in islice(tasks, window))
+        pending: deque[Future] = deque(
+            pool.submit(_worker_batch, task, templates()) for task in islice(tasks, window)
+        )
         while pending:
             done = pending.popleft().result()
             if (task := next(tasks, None)) is not None:
-                pending.append(pool.submit(_worker_batch, task))
+                pending.append(pool.submit(_worker_batch, task, templates()))
             yield from done
     finally:  # on an error in the writer, queued tasks are dropped, not run
         pool.shutdown(wait=True, cancel_futures=True)
@@ -189,11 +242,12 @@ def _prepare_batch(
     ruleset: RuleSet,
     extractor: entities.Extractor | None,
     max_bytes: int,
+    templates: sites.Templates,
 ) -> list[Prepared]:
     batch: list[Prepared] = []
     for path in paths:
         try:
-            batch.append((path, prepare(path, ruleset, max_bytes)))
+            batch.append((path, prepare(path, ruleset, max_bytes, templates)))
         except Rejected as e:
             batch.append((path, e))
         except Exception as e:  # a fault of ours costs one file, not the whole import
@@ -253,9 +307,9 @@ def _running(pid: int) -> bool:
         return True
 
 
-def _worker_batch(paths: list[Path]) -> list[Prepared]:
+def _worker_batch(paths: list[Path], templates: sites.Templates) -> list[Prepared]:
     w = _worker
-    return _prepare_batch(w["db"], paths, w["ruleset"], w["extractor"], w["max_bytes"])
+    return _prepare_batch(w["db"], paths, w["ruleset"], w["extractor"], w["max_bytes"], templates)
 
 
 def _annotate(db: sqlite_utils.Database, batch: list[Prepared], extractor: entities.Extractor) -> list[Prepared]:

@@ -173,31 +173,70 @@ def date_and_pair_entities(db: sqlite_utils.Database) -> None:
 @MIGRATIONS(name="import-error-detail")
 def import_error_detail(db: sqlite_utils.Database) -> None:
     """A traceback beside the one-line reason, for a file that met a fault of ours."""
-    _rebuild(db, "import_errors", {"path": str, "reason": str, "at": str, "detail": str},
-             pk="path", not_null={"reason", "at"})
+    _rebuild(db, "import_errors", _table(
+        db, "import_errors", {"path": str, "reason": str, "at": str, "detail": str}, pk="path", not_null={"reason", "at"}))
 
 
 @MIGRATIONS(name="archive-state")
 def archive_state(db: sqlite_utils.Database) -> None:
     """What the archive was last made with, where no row says it (the linking rules)."""
-    db.execute(db.create_table_sql("_archive_state", {"key": str, "value": str}, pk="key", not_null={"value"}))
+    db.execute(_table(db, "_archive_state", {"key": str, "value": str}, pk="key", not_null={"value"}))
 
 
-def _rebuild(db: sqlite_utils.Database, name: str, columns: dict, **spec) -> None:
-    """A table made again in a new shape, with the rows of the old one: the one
-    way to give a table a column with its constraint, or to change one, that
-    leaves its CREATE statement as a new archive's."""
+@MIGRATIONS(name="site-templates")
+def site_templates(db: sqlite_utils.Database) -> None:
+    """What the cleaner learns of each site from its files: the sites, the lines
+    that could be their template, and the site of each article."""
+    db.execute(_table(db, "sites", {"id": int, "name": str, "articles": int, "template": str},
+                      pk="id", not_null={"articles", "template"}))
+    _rebuild(db, "articles", _table(db, "articles", {
+        "id": int, "digest": str, "title": str, "published": str, "source": str, "path": str, "word_count": int,
+        "imported_at": str, "pipeline": str, "entity_model": str, "site_id": int,
+    }, pk="id", not_null={"digest", "title", "path", "word_count", "imported_at", "pipeline"},
+        foreign_keys=[("site_id", "sites", "id")]))
+    db.table("articles").create_index(["site_id"])
+    db.execute(_table(db, "article_keys", {"article_id": int, "key": int}, pk=("article_id", "key"),
+                      foreign_keys=[("article_id", "articles", "id")], without_rowid=True))
+    db.table("article_keys").create_index(["key"])
+    db.execute(_table(db, "line_keys", {"key": int, "text": str}, pk="key", not_null={"text"}))
+    db.execute(_table(
+        db, "site_lines", {"site_id": int, "key": int, "files": int, "template": int}, pk=("site_id", "key"),
+        not_null={"files", "template"}, foreign_keys=[("site_id", "sites", "id"), ("key", "line_keys", "key")],
+        without_rowid=True,
+    ))
+    db.table("site_lines").create_index(["key"])
+    db.table("site_lines").create_index(["site_id", "template", "files"])
+
+
+def _table(db: sqlite_utils.Database, name: str, columns: dict, without_rowid: bool = False, **spec) -> str:
+    """A CREATE TABLE statement as sqlite-utils writes it, as a new archive has it."""
+    sql = db.create_table_sql(name, columns, **spec).rstrip().rstrip(";")
+    return sql + (" WITHOUT ROWID" if without_rowid else "")
+
+
+def _rebuild(db: sqlite_utils.Database, name: str, sql: str) -> None:
+    """A table made again in a new shape, with the rows of the old one, as
+    SQLite's documentation says to (a new table, its rows, the old one dropped,
+    the new one renamed): the one way to give a table a column with its
+    constraint that leaves its CREATE statement as a new archive's, and other
+    tables' references to it as they were. The views are made again around it."""
     conn = db.conn
     old = _columns(db, name)
-    indexes = [sql for (sql,) in conn.execute(
+    indexes = [row[0] for row in conn.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", [name])]
-    conn.execute(f"ALTER TABLE [{name}] RENAME TO [_old_{name}]")
-    conn.execute(db.create_table_sql(name, columns, **spec))
-    shared = ", ".join(f"[{c}]" for c in columns if c in old)
-    conn.execute(f"INSERT INTO [{name}] ({shared}) SELECT {shared} FROM [_old_{name}]")
-    conn.execute(f"DROP TABLE [_old_{name}]")
-    for sql in indexes:
-        conn.execute(sql)
+    views = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'").fetchall()
+    for view, _ in views:
+        conn.execute(f"DROP VIEW [{view}]")
+    conn.execute(sql.replace(f'CREATE TABLE "{name}"', f'CREATE TABLE "_new_{name}"', 1))
+    new = _columns(db, f"_new_{name}")
+    shared = ", ".join(f"[{c}]" for c in new if c in old)
+    conn.execute(f"INSERT INTO [_new_{name}] ({shared}) SELECT {shared} FROM [{name}]")
+    conn.execute(f"DROP TABLE [{name}]")
+    conn.execute(f"ALTER TABLE [_new_{name}] RENAME TO [{name}]")
+    for index in indexes:
+        conn.execute(index)
+    for _, view in views:
+        conn.execute(view)
 
 
 # --- bringing an archive up to date ----------------------------------------------

@@ -15,6 +15,14 @@ import sqlite_utils
 TOKENIZE = "porter unicode61 remove_diacritics 2"
 
 TABLES: dict[str, dict] = {
+    # The sites the cleaner has told apart by the template lines their files
+    # share; ``template`` is a digest of the site's template, which the
+    # pipeline of its articles names.
+    "sites": {
+        "columns": {"id": int, "name": str, "articles": int, "template": str},
+        "pk": "id",
+        "not_null": {"articles", "template"},
+    },
     # An article is numbered in the archive and known by its digest, from its
     # cleaned text; the facts of the files that hold it are in article_files.
     "articles": {
@@ -29,11 +37,39 @@ TABLES: dict[str, dict] = {
             "imported_at": str,
             "pipeline": str,
             "entity_model": str,
+            "site_id": int,
         },
         "pk": "id",
         "not_null": {"digest", "title", "path", "word_count", "imported_at", "pipeline"},
+        "foreign_keys": [("site_id", "sites", "id")],
         "unique_indexes": [["digest"]],
-        "indexes": [["published"], ["source"]],
+        "indexes": [["published"], ["source"], ["site_id"]],
+    },
+    # The lines at the top and the bottom of each article's file that could be
+    # a site's template (short, and not sentences of prose), each by its key:
+    # what tells a site's files apart from other sites'.
+    "article_keys": {
+        "columns": {"article_id": int, "key": int},
+        "pk": ("article_id", "key"),
+        "foreign_keys": [("article_id", "articles", "id")],
+        "indexes": [["key"]],
+        "without_rowid": True,
+    },
+    # The text of each such line, once.
+    "line_keys": {
+        "columns": {"key": int, "text": str},
+        "pk": "key",
+        "not_null": {"text"},
+    },
+    # How many of a site's files hold each line; a line in enough of them is
+    # the site's template, removed from every file of the site.
+    "site_lines": {
+        "columns": {"site_id": int, "key": int, "files": int, "template": int},
+        "pk": ("site_id", "key"),
+        "not_null": {"files", "template"},
+        "foreign_keys": [("site_id", "sites", "id"), ("key", "line_keys", "key")],
+        "indexes": [["key"], ["site_id", "template", "files"]],
+        "without_rowid": True,
     },
     "paragraphs": {
         "columns": {"id": int, "article_id": int, "position": int, "text": str},

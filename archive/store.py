@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Callable, Iterator
@@ -18,7 +18,7 @@ except ImportError:  # Windows: SQLite's own locking still keeps the file whole
 
 import sqlite_utils
 
-from . import migrations
+from . import migrations, sites
 from .entities import Mention
 from .parse import Article
 from .sqlite import sqlite3
@@ -48,6 +48,9 @@ class Document:
     # None when imported without entities: stored mentions are then left as they are.
     mentions: list[Mention] | None = None
     entity_model: str | None = None
+    # The lines that could be its site's template, and the site they point to.
+    keys: dict[int, str] = field(default_factory=dict)
+    site: int | None = None
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -201,6 +204,10 @@ def _detach(db: sqlite_utils.Database, path: str, article_id: int) -> None:
         conn.execute("UPDATE articles SET path = ? WHERE id = ? AND path = ?", [other[0], article_id, path])
 
 
+def article_id(db: sqlite_utils.Database, digest: str) -> int:
+    return db.conn.execute("SELECT id FROM articles WHERE digest = ?", [digest]).fetchone()[0]
+
+
 def _stored(db: sqlite_utils.Database, digest: str) -> tuple[int, str, str | None] | None:
     """The number, pipeline and entity model of what is stored for this content, if anything."""
     return db.conn.execute("SELECT id, pipeline, entity_model FROM articles WHERE digest = ?", [digest]).fetchone()
@@ -237,10 +244,10 @@ def replace_mentions(
 def _insert(db: sqlite_utils.Database, doc: Document) -> int:
     article = doc.article
     article_id = db.conn.execute(
-        "INSERT INTO articles (digest, title, published, source, path, word_count, imported_at, pipeline)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO articles (digest, title, published, source, path, word_count, imported_at, pipeline, site_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [doc.digest, article.title, article.published, article.source, doc.path, article.word_count, now(),
-         doc.pipeline],
+         doc.pipeline, doc.site],
     ).lastrowid
     _insert_lines(db, article_id, doc)
     index_article(db, article_id)
@@ -253,14 +260,16 @@ def _rewrite(db: sqlite_utils.Database, article_id: int, doc: Document) -> None:
     article = doc.article
     db.conn.execute(
         "UPDATE articles SET title = ?, published = ?, source = ?, word_count = ?,"
-        " imported_at = ?, pipeline = ?, entity_model = NULL WHERE id = ?",
-        [article.title, article.published, article.source, article.word_count, now(), doc.pipeline, article_id],
+        " imported_at = ?, pipeline = ?, entity_model = NULL, site_id = coalesce(?, site_id) WHERE id = ?",
+        [article.title, article.published, article.source, article.word_count, now(), doc.pipeline, doc.site,
+         article_id],
     )
     _insert_lines(db, article_id, doc)
     index_article(db, article_id)
 
 
 def _insert_lines(db: sqlite_utils.Database, article_id: int, doc: Document) -> None:
+    sites.save_keys(db, article_id, doc.keys)
     db.conn.executemany(
         "INSERT INTO paragraphs (article_id, position, text) VALUES (?, ?, ?)",
         [(article_id, position, text) for position, text in enumerate(doc.article.paragraphs, start=1)],
@@ -275,7 +284,8 @@ def _clear(db: sqlite_utils.Database, article_id: int) -> None:
     """Every row that hangs off an article, its index entry included; the article
     row and its files aside."""
     unindex_article(db, article_id)
-    for table in ("article_entities", "mentions", "removed_lines", "paragraphs"):
+    sites.forget(db, article_id)
+    for table in ("article_entities", "mentions", "removed_lines", "paragraphs", "article_keys"):
         db.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
 
 
