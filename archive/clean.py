@@ -30,6 +30,7 @@ CODE_RULES = {
     SITE_TEMPLATE: "A line that most files of this site hold in the same places (its menu, its footer, its labels).",
     "outside-main-text": "Above the article's headline or below its text: the page around the article.",
     "menu-run": "One of a run of short lines inside the text that read as a menu or a list of other stories.",
+    "byline": "A short line between the headline and the first paragraph: the byline, the date, a label.",
 }
 # How many of the first kept lines may repeat the title.
 TITLE_REPEAT_WINDOW = 6
@@ -47,6 +48,7 @@ class Rule:
     regex: re.Pattern[str]
     max_length: int | None = None
     metadata: bool = False
+    outside_text: bool = False
 
     def match(self, line: str) -> re.Match[str] | None:
         if self.max_length is not None and len(line) > self.max_length:
@@ -99,6 +101,8 @@ class Cleaned:
     keys: dict[int, str] = field(default_factory=dict)
     site: int | None = None
     template: str = ""
+    # What the detector saw of each line it weighed, for ``archive clean --explain``.
+    seen: dict[int, str] = field(default_factory=dict)
 
     @property
     def content(self) -> list[Line]:
@@ -118,7 +122,7 @@ def _compile(raw: dict, agencies: Sequence[str], origin: str) -> Rule:
     pattern = raw.get("pattern")
     if not pattern:
         raise RulesError(f"{origin}: rule {name!r} has no pattern")
-    pattern = pattern.replace("{agencies}", _alternation(agencies))
+    pattern = pattern.replace("{agencies}", "(?-i:" + _alternation(agencies) + ")")
     if "{words}" in pattern:
         if not raw.get("words"):
             raise RulesError(f"{origin}: rule {name!r} uses {{words}} but lists none")
@@ -134,6 +138,7 @@ def _compile(raw: dict, agencies: Sequence[str], origin: str) -> Rule:
         regex=regex,
         max_length=raw.get("max_length"),
         metadata=bool(raw.get("metadata", False)),
+        outside_text=bool(raw.get("outside_text", False)),
     )
 
 
@@ -183,12 +188,16 @@ def clean(text: str, ruleset: RuleSet, templates: sites.Templates = sites.EMPTY)
     lines: list[Line] = []
     removed: list[Removed] = []
     text = normalize_text(text)
-    for number, raw in enumerate(text.split("\n"), start=1):
-        line = normalize_line(raw)
+    raw_lines = [normalize_line(raw) for raw in text.split("\n")]
+    sentences = [n for n, line in enumerate(raw_lines, start=1) if _sentence(line)]
+    first, last = (sentences[0], sentences[-1]) if sentences else (0, 0)
+    for number, line in enumerate(raw_lines, start=1):
         if not line:
             lines.append(Line(number, ""))
             continue
         for rule in ruleset.rules:
+            if rule.outside_text and first <= number <= last:
+                continue
             m = rule.match(line)
             if m:
                 fields = {k: v.strip() for k, v in m.groupdict().items() if v}
@@ -199,7 +208,18 @@ def clean(text: str, ruleset: RuleSet, templates: sites.Templates = sites.EMPTY)
     cleaned = Cleaned(lines, removed, text)
     kept = [line.text for line in lines if line.text]
     cleaned.language = language.identify("\n".join(kept)) if kept else None
-    return _drop_repeated_title(_main_text(cleaned, templates))
+    # The headline printed twice is known before the page is weighed (the first
+    # line's repeats) and after (the headline's, once the detector found it).
+    return _drop_repeated_title(_main_text(_drop_repeated_title(cleaned), templates))
+
+
+_SENTENCE = re.compile(r"[.!?…][\"'”’»)\]]*$")
+# A line of this many words that ends a sentence is a sentence of the text.
+SENTENCE_WORDS = 6
+
+
+def _sentence(line: str) -> bool:
+    return len(line.split()) >= SENTENCE_WORDS and bool(_SENTENCE.search(line))
 
 
 def _main_text(cleaned: Cleaned, templates: sites.Templates) -> Cleaned:
@@ -217,6 +237,7 @@ def _main_text(cleaned: Cleaned, templates: sites.Templates) -> Cleaned:
     if known:
         found = detect.detect(content, cleaned.language, frozenset(known))
     cleaned.headline = found.headline
+    cleaned.seen = {number: f"{kind}: {why}" for number, kind, why in found.seen}
     files = templates.files.get(site, 0) if site is not None else 0
     gone = [r for r in found.removed if r.number not in known]
     gone += [detect.Removal(n, SITE_TEMPLATE, f"in {count} of the {files} files of this site")
@@ -226,7 +247,8 @@ def _main_text(cleaned: Cleaned, templates: sites.Templates) -> Cleaned:
     by_number = {line.number: line for line in cleaned.lines}
     numbers = {r.number for r in gone}
     cleaned.removed = sorted(cleaned.removed + [
-        Removed(r.number, by_number[r.number].text, r.reason, evidence=r.evidence) for r in gone
+        Removed(r.number, by_number[r.number].text, r.reason, metadata=r.reason == detect.BYLINE, evidence=r.evidence)
+        for r in gone
     ], key=lambda r: r.line_number)
     cleaned.lines = [line for line in cleaned.lines if line.number not in numbers]
     return cleaned
@@ -247,3 +269,37 @@ def _drop_repeated_title(cleaned: Cleaned) -> Cleaned:
     ], key=lambda r: r.line_number)
     cleaned.lines = [line for line in cleaned.lines if line.number not in repeats]
     return cleaned
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What became of one line of a file, and why."""
+
+    number: int
+    text: str
+    decision: str  # "title", "keep" or "drop"
+    reason: str  # the rule or detector that removed it, for a dropped line
+    evidence: str
+
+
+def explain(text: str, ruleset: RuleSet, templates: sites.Templates = sites.EMPTY) -> list[Decision]:
+    """Every non-blank line of a text with its decision and its evidence."""
+    from .parse import parse
+
+    cleaned = clean(text, ruleset, templates)
+    article = parse(cleaned, ruleset)
+    removed = {r.line_number: r for r in cleaned.removed}
+    title = next((line.number for line in cleaned.lines if line.text and line.text == article.title), None)
+    decisions = []
+    for number, raw in enumerate(cleaned.text.split("\n"), start=1):
+        line = normalize_line(raw)
+        if not line:
+            continue
+        if number in removed:
+            r = removed[number]
+            decisions.append(Decision(number, line, "drop", r.reason, r.evidence or f"rule: {ruleset.describe(r.reason)}"))
+        elif number == title:
+            decisions.append(Decision(number, line, "title", "", "the headline: " + cleaned.seen.get(number, "")))
+        else:
+            decisions.append(Decision(number, line, "keep", "", cleaned.seen.get(number, "")))
+    return decisions

@@ -6,11 +6,14 @@ from pathlib import Path
 
 import click
 
-from . import entities, ingest, store
+from . import clean as clean_module
+from . import entities, ingest, sites, store
 from .clean import RulesError, load_rules
-from .read import DEFAULT_MAX_BYTES, Rejected
+from .read import DEFAULT_MAX_BYTES, Rejected, read_text
 from .sqlite import sqlite3
 
+# How much of each line `archive clean --explain` shows (the JSON has all of it).
+EXPLAIN_WIDTH = 100
 # A progress bar is drawn for runs of at least this many files, on a terminal.
 PROGRESS_MIN_FILES = 20
 
@@ -146,12 +149,35 @@ def entities_(db_path, model, alias_files):
 @cli.command(name="clean")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--explain", is_flag=True, help="Show every line's decision and its evidence.")
+@click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Clean as this archive would, with what it learned of the file's site.")
 @RULES_OPTION
-def clean_(file, as_json, rules_files):
-    """Show what the importer would store for FILE, without a database."""
+def clean_(file, as_json, explain, db_path, rules_files):
+    """Show what the importer would store for FILE; without --db, no database is read."""
     ruleset = _rules(rules_files)
+    templates = sites.EMPTY
+    if db_path is not None:
+        try:
+            templates = sites.load(store.open_db(db_path))
+        except sqlite3.Error as e:
+            raise click.ClickException(f"{db_path}: {store.describe_error(e)}")
+    if explain:
+        try:
+            decisions = clean_module.explain(read_text(file), ruleset, templates)
+        except Rejected as e:
+            raise click.ClickException(f"{file}: {e}")
+        if as_json:
+            click.echo(json.dumps([d.__dict__ for d in decisions], indent=2, ensure_ascii=False))
+            return
+        for d in decisions:
+            text = d.text if len(d.text) <= EXPLAIN_WIDTH else d.text[: EXPLAIN_WIDTH - 1] + "…"
+            click.echo(f"{d.number:>5}  {d.decision:<5}  {d.reason:<18}  {text}")
+            if d.evidence:
+                click.echo(f"{'':32}{d.evidence}")
+        return
     try:
-        article = ingest.prepare(file, ruleset).article
+        article = ingest.prepare(file, ruleset, templates=templates).article
     except Rejected as e:
         raise click.ClickException(f"{file}: {e}")
     if as_json:

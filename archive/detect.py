@@ -67,6 +67,9 @@ HEADLINE_MAX_WORDS = 30
 # list of other stories; a line of a list has this many words at most.
 MENU_RUN = 3
 MENU_LINE_WORDS = 12
+# Below the text, a line of this many words at most, with no figure and no
+# sentence, that heads no paragraph, is the page's (a link, a label).
+WEAK_WORDS = 4
 # A menu's items have this many words at most ("Home", "World News", "Health & Fitness").
 MENU_LABEL_WORDS = 3
 # The article is the first run of prose that weighs at least this share of the
@@ -80,6 +83,10 @@ CARRIES_ON = 0.3
 SEPARATOR_LINES = 2
 # How many lines above a post's text hold its author and date.
 POST_HEAD_LINES = 3
+
+BYLINE = "byline"
+# A line this long that ends a sentence, under the headline, is the text's first.
+BYLINE_SENTENCE = 6
 
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 _DIGITS = re.compile(r"\d")
@@ -273,12 +280,21 @@ def _reach(feats: list[_Features], at: int, step: int, known: bool) -> int:
     i = at
     while 0 <= i + step < len(feats):
         f = feats[i + step]
+        following = feats[i + 2 * step] if 0 <= i + 2 * step < len(feats) else None
         if (f.kind == "bad" and f.words > 0 and not known) or f.interrupts or f.kind == "template":
             break
-        if f.label_like and 0 <= i + 2 * step < len(feats) and _chrome(feats[i + 2 * step]):
+        if f.label_like and following is not None and _chrome(following):
             break
+        if following is not None and following.interrupts and f.kind == "short":
+            break  # a post's author, above its date
+        if step > 0 and _weak(f) and (following is None or following.kind not in ("good", "near")):
+            break  # a few words that head no paragraph: a link, a label
         i += step
     return i
+
+
+def _weak(f: _Features) -> bool:
+    return f.words <= WEAK_WORDS and not f.digits and not f.ends_sentence
 
 
 def _shows_chrome(feats: list[_Features], start: int, end: int) -> bool:
@@ -351,8 +367,8 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
         again = overlap > 0 and page.count(_fold(f.text)) > 1  # a related story printed twice takes up nothing
         stops = f.text[-1] == "."
         first = i == 0  # an article copied from its headline down
-        score = (1.0 + 0.5 * overlap + 0.2 * (f.words >= 4) + 0.3 * again + 0.4 * first - 0.3 * stops
-                 - 0.03 * (seen - 1))
+        score = (1.0 + 0.5 * overlap + 0.2 * (f.words >= 4) - 0.2 * (f.words <= 3) + 0.3 * again + 0.4 * first
+                 - 0.15 * stops - 0.03 * (seen - 1))
         scored.append((score, i, overlap))
     if not scored:
         return None
@@ -405,6 +421,11 @@ def detect(lines: Sequence[Line], lang: str | None = None, known: frozenset[int]
     for f in feats[end + 1 :]:
         removed.append(Removal(f.number, "outside-main-text", f"below the text, which ends at line {feats[end].number}"))
     i = first + 1
+    if headline is not None:  # between the headline and the first paragraph: the byline, the date, a label
+        while i < prose and feats[i].words <= MENU_LINE_WORDS and not (feats[i].ends_sentence
+                                                                        and feats[i].words >= BYLINE_SENTENCE):
+            removed.append(Removal(feats[i].number, BYLINE, "between the headline and the first paragraph"))
+            i += 1
     while i <= end:
         j = i
         while j <= end and _link_like(feats[j]):

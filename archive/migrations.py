@@ -208,6 +208,15 @@ def site_templates(db: sqlite_utils.Database) -> None:
     db.table("site_lines").create_index(["site_id", "template", "files"])
 
 
+@MIGRATIONS(name="removed-line-evidence")
+def removed_line_evidence(db: sqlite_utils.Database) -> None:
+    """What the detector saw of each line it removed, beside the reason."""
+    _rebuild(db, "removed_lines", _table(
+        db, "removed_lines", {"article_id": int, "line_number": int, "text": str, "reason": str, "evidence": str},
+        pk=("article_id", "line_number"), not_null={"text", "reason"},
+        foreign_keys=[("article_id", "articles", "id")], without_rowid=True))
+
+
 def _table(db: sqlite_utils.Database, name: str, columns: dict, without_rowid: bool = False, **spec) -> str:
     """A CREATE TABLE statement as sqlite-utils writes it, as a new archive has it."""
     sql = db.create_table_sql(name, columns, **spec).rstrip().rstrip(";")

@@ -100,6 +100,14 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     return data
 
 
+def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """A file's text as the importer reads it; raises Rejected with the reason."""
+    data = read_file(path, max_bytes)
+    if not data:
+        raise Rejected("empty file")
+    return decode(data).text
+
+
 def _megabytes(size: int) -> str:
     return f"{size / 1_000_000:.3g} MB"
 

@@ -78,8 +78,9 @@ TABLES: dict[str, dict] = {
         "foreign_keys": [("article_id", "articles", "id")],
         "unique_indexes": [["article_id", "position"]],
     },
+    # The rule or detector that removed a line is its reason; what it saw, its evidence.
     "removed_lines": {
-        "columns": {"article_id": int, "line_number": int, "text": str, "reason": str},
+        "columns": {"article_id": int, "line_number": int, "text": str, "reason": str, "evidence": str},
         "pk": ("article_id", "line_number"),
         "not_null": {"text", "reason"},
         "foreign_keys": [("article_id", "articles", "id")],

@@ -31,7 +31,7 @@ import sqlite_utils
 from . import language
 from .text import QUOTES
 
-# The first and the last this many lines of a file's text are places of template too.
+# The last this many lines of a file's text are places of template too.
 EDGE_LINES = 3
 # A file's candidate lines are counted up to this many: a page's chrome has fewer.
 MAX_KEYS = 200
@@ -70,12 +70,13 @@ def candidates(lines: Sequence[tuple[int, str]], stop: frozenset[str], core: tup
     but a wall of text outside the heaviest run of prose the detector found
     (the core of the article: around it stand the chrome, the author's note,
     the reprint notice), and inside it, the short lines that are not sentences
-    of prose; and the first and last few lines of the text, whatever their
-    form. A sentence of the article's core is never one, however many files
-    hold it: two articles of one story may share a paragraph."""
+    of prose; and the last few lines of the text, whatever their form (an
+    author's note, a reprint notice). A sentence of the article's core is
+    never one, however many files hold it: two articles of one story may share
+    a paragraph, and most often their first."""
     found: dict[int, str] = {}
     numbers = [n for n, _ in lines if text is not None and text[0] <= n <= text[1]]
-    edges = set(numbers[:EDGE_LINES] + numbers[-EDGE_LINES:])
+    edges = set(numbers[-EDGE_LINES:])
     for number, line in lines:
         words = language.WORD.findall(line)
         in_core = core is not None and core[0] <= number <= core[1]

@@ -39,7 +39,7 @@ def test_schema(fresh_db):
     ]
     assert columns(fresh_db, "removed_lines") == [
         ("article_id", "INTEGER", 1, 1), ("line_number", "INTEGER", 1, 2), ("text", "TEXT", 1, 0),
-        ("reason", "TEXT", 1, 0),
+        ("reason", "TEXT", 1, 0), ("evidence", "TEXT", 0, 0),
     ]
     assert fresh_db.table("removed_lines").schema.endswith("WITHOUT ROWID")
     assert [fk.other_table for fk in fresh_db.table("paragraphs").foreign_keys] == ["articles"]

@@ -1,0 +1,144 @@
+"""The main text of a page, found on plain text: each detector on pages laid out
+as news sites lay them out, and the files it must leave whole."""
+
+import pytest
+from click.testing import CliRunner
+
+from archive.cli import cli
+from archive.clean import clean, explain, load_rules
+from archive.detect import Line, detect
+from archive.parse import parse
+
+from .conftest import BBC
+from .pages import COMMENTS, FOOTER, MENU, RELATED, STORIES, story, whole_page
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_rules()
+
+
+def cleaned(text, rules):
+    return parse(clean(text, rules), rules)
+
+
+def joined(paragraphs):
+    """The text, however it is cut into paragraphs (a long one is split into passages)."""
+    return " ".join(" ".join(paragraphs).split())
+
+
+@pytest.mark.parametrize("path", STORIES, ids=lambda p: p.stem)
+def test_a_whole_page_gives_its_article_and_headline(path, rules):
+    s = story(path)
+    article = cleaned(whole_page(s), rules)
+    assert article.title == s.title
+    assert joined(article.paragraphs) == joined(s.paragraphs)
+    reasons = {r.reason for r in article.removed}
+    assert reasons <= {"outside-main-text", "byline", "share-label", "toolbar", "comment-furniture",
+                       "copyright-line", "menu-run"}
+    gone = {r.text for r in article.removed}
+    assert set(MENU + RELATED + COMMENTS + FOOTER) <= gone
+
+
+def test_what_goes_says_which_detector_and_why(rules):
+    s = story(STORIES[0])
+    removed = {r.text: r for r in cleaned(whole_page(s), rules).removed}
+    assert removed["Skip to content"].reason == "outside-main-text"
+    assert removed["Skip to content"].evidence.startswith("above the headline (line ")
+    assert removed["About us"].evidence.startswith("below the text, which ends at line ")
+    assert removed["3 comments"].reason == "comment-furniture"
+
+
+def test_the_headline_is_not_the_site_a_section_or_a_byline(rules):
+    s = story(STORIES[1])
+    for after in (["By Jane Example"], ["Jane Example", "Markets"], ["12 March 2024", "World News"]):
+        assert cleaned(whole_page(s, after_title=after), rules).title == s.title
+
+
+def test_a_headline_ending_in_a_full_stop_is_still_the_headline(rules):
+    s = story(STORIES[2])
+    headline = "Talks resume in Brussels, and end without a deal."
+    assert cleaned(whole_page(s, title=headline), rules).title == headline
+
+
+def test_the_standfirst_below_the_headline_is_not_the_title(rules):
+    s = story(STORIES[3])
+    standfirst = "The plan would cost " + " ".join(s.paragraphs[0].split()[3:12])
+    article = cleaned(whole_page(s, after_title=[standfirst, "By Jane Example"]), rules)
+    assert article.title == s.title
+
+
+def test_a_list_of_other_stories_inside_the_text_goes(rules):
+    s = story(STORIES[4])
+    inside = ["More from Business", "Oil prices fall for a third week", "Airline adds new routes to Asia",
+              "Bank holds its rate again"]
+    article = cleaned(whole_page(s, inside=inside), rules)
+    assert joined(article.paragraphs) == joined(s.paragraphs)
+    assert {r.reason for r in article.removed if r.text in inside} == {"menu-run"}
+
+
+def test_a_comment_thread_breaks_into_posts_and_goes(rules):
+    s = story(STORIES[5])
+    long_comments = []
+    for n in range(6):  # posts as long as the article's paragraphs: they outweigh none of it
+        long_comments += [f"Reader {n}", f"{n + 1} April 2024 at 09:{10 + n}", " ".join(s.paragraphs[0].split()[::-1]),
+                          "Reply"]
+    article = cleaned(whole_page(s, comments=["6 comments", *long_comments]), rules)
+    assert joined(article.paragraphs) == joined(s.paragraphs)
+
+
+def test_a_clean_article_is_left_whole_lists_and_tables_and_all(rules):
+    """A clean article shows no chrome: a results table or a list of fixtures is its own."""
+    fixtures = ["Arsenal v Stoke", "Derby v Wigan", "Sunderland v Crystal Palace", "Hull v Colchester",
+                "Tottenham v Brighton"]
+    s = story(STORIES[6])
+    text = "\n\n".join([s.title, *s.paragraphs, *fixtures]) + "\n"
+    article = cleaned(text, rules)
+    assert article.removed == []
+    assert joined(article.paragraphs) == joined([*s.paragraphs, *fixtures])
+
+
+@pytest.mark.skipif(not BBC.is_dir(), reason="the BBC corpus is not beside the project")
+def test_no_bbc_article_shows_chrome(rules):
+    from archive import detect as detect_module
+    from archive import language
+
+    for path in sorted(BBC.rglob("*.txt"))[::25]:
+        lines = [Line(n, " ".join(t.split())) for n, t in enumerate(path.read_text().split("\n"), 1) if t.strip()]
+        assert detect(lines).removed == [], path
+        assert detect_module is not None and language is not None
+
+
+def test_a_page_in_another_language_is_read_with_its_own_function_words(rules):
+    paragraphs = [
+        "Le gouvernement a présenté mardi un projet de loi qui doit permettre de réduire les délais de "
+        "traitement des demandes, selon le ministre, qui a promis une réforme rapide.",
+        "Les syndicats, qui avaient appelé à la grève la semaine dernière, ont dénoncé un texte écrit sans "
+        "eux et demandent à être reçus avant le vote prévu au mois de juin.",
+        "Le texte sera examiné par les députés dans les prochaines semaines, a précisé le porte-parole.",
+    ]
+    menu = ["Accueil", "Monde", "Politique", "Économie", "Culture", "Sports", "Rechercher"]
+    footer = ["Mentions légales", "Contact", "Plan du site", "© 2024 Exemple Presse"]
+    title = "La réforme des délais présentée au Conseil des ministres"
+    text = "\n\n".join([*menu, title, "Par Marie Exemple", *paragraphs, *footer]) + "\n"
+    article = cleaned(text, rules)
+    assert article.title == title
+    assert article.paragraphs == paragraphs
+    assert clean(text, rules).language == "French"
+
+
+def test_explain_gives_every_line_its_decision_and_evidence(rules, tmp_path):
+    s = story(STORIES[7])
+    page = tmp_path / "page.txt"
+    page.write_text(whole_page(s), encoding="utf-8")
+    decisions = explain(page.read_text(encoding="utf-8"), rules)
+    assert [d.number for d in decisions] == [n for n, line in enumerate(page.read_text().split("\n"), 1) if line]
+    assert [d.text for d in decisions if d.decision == "title"] == [s.title]
+    assert [d.text for d in decisions if d.decision == "keep"] == s.paragraphs
+    assert all(d.reason and d.evidence for d in decisions if d.decision == "drop")
+    assert all(d.evidence.startswith(("good:", "near:")) for d in decisions if d.decision == "keep")
+    shown = CliRunner().invoke(cli, ["clean", "--explain", str(page)])
+    assert shown.exit_code == 0, shown.output
+    lines = shown.stdout.splitlines()
+    assert any(line.split()[1:3] == ["drop", "outside-main-text"] and line.endswith("Skip to content")
+               for line in lines)
