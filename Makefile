@@ -27,9 +27,10 @@ test: install
 	$(BIN)/python -m pytest
 
 # The quick loop: every module, without the slow tests (killed imports, big files,
-# the browser, a fresh install), each property test with a tenth of its examples.
+# the browser, a fresh install), each property test with a tenth of its examples,
+# on two processes.
 check: install
-	ARCHIVE_QUICK_TESTS=1 $(BIN)/python -m pytest -m "not slow" -q
+	ARCHIVE_QUICK_TESTS=1 $(BIN)/python -m pytest -m "not slow" -q -n 2
 
 # After a change of what the seeds give: bump its version, then write the goldens anew.
 goldens: install

@@ -2,6 +2,8 @@
 
 import os
 
+import pytest
+
 from archive import ingest
 
 from .conftest import SEEDS, run_archive, seed_files, without_file_privileges, write_articles
@@ -59,6 +61,7 @@ def test_unreadable_files_and_folders_are_reported_and_the_rest_imported(tmp_pat
     assert result.stdout.startswith("1 imported, 0 unchanged, 0 updated, 0 duplicate, 2 rejected")
 
 
+@pytest.mark.slow
 def test_a_folder_of_thousands_of_files(fresh_db, ruleset, tmp_path):
     texts = {f"{i:05}.txt": f"Report {i}\n\nThe envoy met delegation {i} in Geneva on Monday.\n" for i in range(3000)}
     files = write_articles(tmp_path / "in", texts)

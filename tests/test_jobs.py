@@ -30,6 +30,7 @@ def mixed(tmp_path_factory):
     return ingest.find_files([folder])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("entities", [False, True], ids=["no-entities", "entities"])
 def test_two_workers_store_what_one_process_stores(mixed, ruleset, fake_extractor, tmp_path, entities):
     outcomes = {}
