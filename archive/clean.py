@@ -49,6 +49,7 @@ class Rule:
     max_length: int | None = None
     metadata: bool = False
     outside_text: bool = False
+    post: bool = False
 
     def match(self, line: str) -> re.Match[str] | None:
         if self.max_length is not None and len(line) > self.max_length:
@@ -79,6 +80,7 @@ class Removed:
     fields: dict[str, str] = field(default_factory=dict)
     # What the detector saw, for lines it removed; a rule's match is its own evidence.
     evidence: str = ""
+    post: bool = False  # removed by a rule whose lines head or end posts
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,7 @@ def _compile(raw: dict, agencies: Sequence[str], origin: str) -> Rule:
         max_length=raw.get("max_length"),
         metadata=bool(raw.get("metadata", False)),
         outside_text=bool(raw.get("outside_text", False)),
+        post=bool(raw.get("post", False)),
     )
 
 
@@ -201,7 +204,7 @@ def clean(text: str, ruleset: RuleSet, templates: sites.Templates = sites.EMPTY)
             m = rule.match(line)
             if m:
                 fields = {k: v.strip() for k, v in m.groupdict().items() if v}
-                removed.append(Removed(number, line, rule.name, rule.metadata, fields))
+                removed.append(Removed(number, line, rule.name, rule.metadata, fields, post=rule.post))
                 break
         else:
             lines.append(Line(number, line))
@@ -227,7 +230,10 @@ def _main_text(cleaned: Cleaned, templates: sites.Templates) -> Cleaned:
     less the lines of the site's template when the file's lines say which site
     it is: the detector weighs those as the page's, whatever their form."""
     content = [detect.Line(line.number, line.text) for line in cleaned.lines if line.text]
-    found = detect.detect(content, cleaned.language)
+    # What the rules removed is evidence too: where the page's chrome and its posts are.
+    ruled = {r.line_number: r.post for r in cleaned.removed}
+    weighed = sorted(content + [detect.Line(r.line_number, r.text) for r in cleaned.removed], key=lambda l: l.number)
+    found = detect.detect(weighed, cleaned.language, ruled=ruled)
     cleaned.keys = sites.candidates([(line.number, line.text) for line in content],
                                     language.stopwords(cleaned.language), found.core, found.run or found.core)
     site = templates.site_for(cleaned.keys)
@@ -235,7 +241,7 @@ def _main_text(cleaned: Cleaned, templates: sites.Templates) -> Cleaned:
     known = {line.number: template[k] for line in content if (k := sites.key(line.text)) in template}
     cleaned.site, cleaned.template = site, templates.digest.get(site, "") if site is not None else ""
     if known:
-        found = detect.detect(content, cleaned.language, frozenset(known))
+        found = detect.detect(weighed, cleaned.language, frozenset(known), ruled=ruled)
     cleaned.headline = found.headline
     cleaned.seen = {number: f"{kind}: {why}" for number, kind, why in found.seen}
     files = templates.files.get(site, 0) if site is not None else 0

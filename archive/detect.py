@@ -39,6 +39,9 @@ STOPWORDS_LOW = 0.30
 # What a line break costs in the run of prose, in words: about what a line of
 # LENGTH_LOW characters holds, so a short line costs more than it brings.
 LINE_COST = 10
+# A line counts this many words at most: an article is a run of paragraphs,
+# and one long line (a site's blurb at its foot) outweighs none of it.
+LINE_WORDS_CAP = 100
 # A line that breaks prose into posts (a date and time, a "Reply" repeated)
 # costs three line breaks: a comment thread falls apart into its comments.
 BREAK_COST = 1000 * LINE_COST
@@ -139,7 +142,8 @@ class _Features:
     capitalised: float  # share of the words that are not function words written with a capital
     digits: bool
     repeats: int = 1  # how many lines of the page read the same
-    kind: str = ""  # good, near, short or bad
+    kind: str = ""  # good, near, short or bad; template or ruled for lines known to be the page's
+    post: bool = False  # a ruled line that heads or ends a post
 
     @property
     def weight(self) -> float:
@@ -148,8 +152,10 @@ class _Features:
         less than a label or a link, which brings nothing."""
         if self.interrupts:
             return -BREAK_COST
+        if self.kind == "ruled":
+            return -LINE_COST
         if self.kind in ("good", "near"):
-            return self.words - LINE_COST
+            return min(self.words, LINE_WORDS_CAP) - LINE_COST
         if self.kind == "short" and not self.label_like:
             return self.words - SHORT_LINE_COST
         return -LINE_COST
@@ -158,6 +164,8 @@ class _Features:
     def interrupts(self) -> bool:
         """A line that breaks prose into posts: a short line printed again and
         again (a "Reply" under each comment), or a date and time line."""
+        if self.kind == "ruled":
+            return self.post
         if self.ends_sentence and self.text[-1] == ".":
             return False  # a sentence of the text that names a date
         furniture = self.repeats > 1 and 1 <= self.words <= FURNITURE_WORDS
@@ -167,7 +175,8 @@ class _Features:
     def label_like(self) -> bool:
         """Words as menus, links and section labels write them: each one with a
         capital, no figures, no sentence; or a line of the site's template."""
-        return self.kind == "template" or (self.capitalised >= 0.8 and not self.digits and not self.ends_sentence)
+        return self.kind in ("template", "ruled") or (
+            self.capitalised >= 0.8 and not self.digits and not self.ends_sentence)
 
 
 def _features(lines: Sequence[Line], stop: frozenset[str], known: bool) -> list[_Features]:
@@ -281,7 +290,7 @@ def _reach(feats: list[_Features], at: int, step: int, known: bool) -> int:
     while 0 <= i + step < len(feats):
         f = feats[i + step]
         following = feats[i + 2 * step] if 0 <= i + 2 * step < len(feats) else None
-        if (f.kind == "bad" and f.words > 0 and not known) or f.interrupts or f.kind == "template":
+        if (f.kind == "bad" and f.words > 0 and not known) or f.interrupts or f.kind in ("template", "ruled"):
             break
         if f.label_like and following is not None and _chrome(following):
             break
@@ -307,7 +316,7 @@ def _shows_chrome(feats: list[_Features], start: int, end: int) -> bool:
     while after < len(feats) and feats[after].kind == "short":
         after += 1  # the short lines right after the prose: a list or a table of the article's, maybe
     return (_has_menu(feats[:start]) or _has_menu(feats[after:]) or sum(f.interrupts for f in feats) >= 2
-            or sum(f.kind == "template" for f in feats) >= MENU_RUN)
+            or sum(f.kind in ("template", "ruled") for f in feats) >= MENU_RUN)
 
 
 def _has_menu(feats: list[_Features]) -> bool:
@@ -354,7 +363,8 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
         seen += 1
         if seen > HEADLINE_REACH:
             break
-        if not HEADLINE_MIN_WORDS <= f.words <= HEADLINE_MAX_WORDS or _name_like(f, stop) or f.kind == "template":
+        if not HEADLINE_MIN_WORDS <= f.words <= HEADLINE_MAX_WORDS or _name_like(f, stop) \
+                or f.kind in ("template", "ruled"):
             continue
         if f.kind == "good" or (f.ends_sentence and f.text[-1] not in "?!" and f.words > HEADLINE_SENTENCE_WORDS):
             continue  # a sentence of the text
@@ -380,18 +390,24 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
     return best
 
 
-def detect(lines: Sequence[Line], lang: str | None = None, known: frozenset[int] = frozenset()) -> Detected:
+def detect(lines: Sequence[Line], lang: str | None = None, known: frozenset[int] = frozenset(),
+           ruled: dict[int, bool] | None = None) -> Detected:
     """Which of the lines are the article's text, and why the others are not;
     ``lang`` names the page's language, found from the lines when not given.
     ``known`` numbers the lines known to be the page's (its site's template):
-    they weigh as chrome, are evidence of it, and are never the headline."""
+    they weigh as chrome, are evidence of it, and are never the headline.
+    ``ruled`` numbers the lines the rules removed, each true when it heads or
+    ends a post: evidence where the chrome and the posts are, never removed
+    again."""
+    ruled = ruled or {}
     if lang is None and lines:
         lang = language.identify("\n".join(line.text for line in lines))
     stop = language.stopwords(lang)
     feats = _features(lines, stop, bool(stop))
     counts = Counter(_fold(f.text) for f in feats)
     for f in feats:
-        f.kind = "template" if f.number in known else _classify(f)
+        f.kind = "template" if f.number in known else "ruled" if f.number in ruled else _classify(f)
+        f.post = ruled.get(f.number, False)
         f.repeats = counts[_fold(f.text)]
     seen = [(f.number, f.kind, f"{f.words} words, {f.stop:.0%} function words"
              + (", ends a sentence" if f.ends_sentence else "")) for f in feats]
@@ -434,5 +450,6 @@ def detect(lines: Sequence[Line], lang: str | None = None, known: frozenset[int]
             for f in feats[i:j]:
                 removed.append(Removal(f.number, "menu-run", f"one of {j - i} short lines in a row inside the text"))
         i = max(j, i + 1)
+    removed = [r for r in removed if r.number not in ruled]
     return Detected(sorted(removed, key=lambda r: r.number), feats[headline].number if headline is not None else None,
                     lang, seen, (feats[start].number, feats[end].number), core)
