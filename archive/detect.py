@@ -59,8 +59,13 @@ HEADLINE_REACH = 40
 LEAD_LINES = 2
 # Words are compared by this many first letters.
 STEM = 5
-# A standfirst is at most this many lines below its headline.
+# A standfirst is at most this many lines below its headline, and shares this
+# share of its words with the first paragraphs, as the headline does.
 STANDFIRST_REACH = 3
+STANDFIRST_OVERLAP = 0.3
+# The first line of a file is read as the headline of an article copied from
+# its headline down when the text starts this few lines below it.
+FIRST_LINE_REACH = 5
 # A headline ending in a full stop has this many words at most: longer, it is a sentence.
 HEADLINE_SENTENCE_WORDS = 15
 # A headline has this many words at least, and at most.
@@ -93,6 +98,11 @@ BYLINE_SENTENCE = 6
 
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 _DIGITS = re.compile(r"\d")
+_TOKEN = re.compile(r"\w+")
+_NAME = r"[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){1,2}"
+# "By" before a name, as bylines in a few languages begin.
+_BYLINE_WORD = re.compile(r"(?i:by|par|von|por|door|av|af|przez|от|بقلم)\s+[^\W\d_]")
+_TWO_NAMES = re.compile(rf"(?:[Bb]y\s)?{_NAME}(?:,\s{_NAME})*\s(?:and|&)\s{_NAME}")
 # A date in figures, or a month's name beside a day: with a few words at most,
 # a line of them is a date line (a time alone is not: races and timetables).
 _MONTH = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
@@ -344,9 +354,12 @@ def _stems(text: str, stop: frozenset[str]) -> set[str]:
 
 def _name_like(f: _Features, stop: frozenset[str]) -> bool:
     """A byline's name or a section label: a few words, every one of them written
-    with a capital, none a function word ("Lucas Massey", "World News")."""
+    with a capital, none a function word ("Lucas Massey", "World News"); two
+    names joined ("Hilary Osborne and Phillip Inman"); or a byline ("By ...")."""
     ws = language.WORD.findall(f.text)
-    return len(ws) <= 4 and all(w[0].isupper() for w in ws) and not any(w.casefold() in stop for w in ws)
+    if len(ws) <= 4 and all(w[0].isupper() for w in ws) and not any(w.casefold() in stop for w in ws):
+        return True
+    return bool(_TWO_NAMES.fullmatch(f.text) or (f.words <= 8 and _BYLINE_WORD.match(f.text)))
 
 
 def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: str) -> int | None:
@@ -355,7 +368,7 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
     the text. One whose words the first paragraphs take up is preferred, and
     one the page prints again (in a breadcrumb, a share line, a reply form);
     a line ending in a full stop is more often a caption. Of a headline and
-    the standfirst below it, the headline is the upper and the shorter."""
+    the standfirst below it, both taken up by the text, the headline is the upper."""
     scored: list[tuple[float, int, float]] = []
     seen = 0
     for i in range(start, -1, -1):
@@ -363,7 +376,8 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
         seen += 1
         if seen > HEADLINE_REACH:
             break
-        if not HEADLINE_MIN_WORDS <= f.words <= HEADLINE_MAX_WORDS or _name_like(f, stop) \
+        count = len(_TOKEN.findall(f.text))  # "80-20 software" is a headline of three
+        if not HEADLINE_MIN_WORDS <= count <= HEADLINE_MAX_WORDS or _name_like(f, stop) \
                 or f.kind in ("template", "ruled"):
             continue
         if f.kind == "good" or (f.ends_sentence and f.text[-1] not in "?!" and f.words > HEADLINE_SENTENCE_WORDS):
@@ -376,17 +390,24 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
         overlap = len(words & taken) / len(words) if words else 0.0
         again = overlap > 0 and page.count(_fold(f.text)) > 1  # a related story printed twice takes up nothing
         stops = f.text[-1] == "."
-        first = i == 0  # an article copied from its headline down
-        score = (1.0 + 0.5 * overlap + 0.2 * (f.words >= 4) - 0.2 * (f.words <= 3) + 0.3 * again + 0.4 * first
+        first = i == 0 and seen <= FIRST_LINE_REACH  # an article copied from its headline down
+        score = (1.0 + 1.0 * overlap + 0.1 * (count >= 4) - 0.2 * (count <= 2) + 0.3 * again + 0.4 * first
                  - 0.15 * stops - 0.03 * (seen - 1))
         scored.append((score, i, overlap))
     if not scored:
         return None
-    best_score, best, _ = max(scored)
-    for score, i, overlap in scored:  # scored from the nearest up
-        if best - STANDFIRST_REACH <= i < best and overlap >= 0.3 and feats[i].words <= feats[best].words \
-                and not feats[i].text.endswith("."):
-            return i
+    best_score, best, best_overlap = max(scored)
+    if best_overlap >= STANDFIRST_OVERLAP:
+        between = 0
+        for i in range(best - 1, -1, -1):  # the lines above, ruled ones aside
+            if feats[i].kind == "ruled":
+                continue
+            between += 1
+            if between > STANDFIRST_REACH:
+                break
+            upper = next((c for c in scored if c[1] == i), None)
+            if upper is not None and upper[2] >= STANDFIRST_OVERLAP and not feats[i].text.endswith("."):
+                return i
     return best
 
 
