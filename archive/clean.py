@@ -70,6 +70,10 @@ class RuleSet:
             return CODE_RULES[reason]
         return next((r.description for r in self.rules if r.name == reason), "")
 
+    def described(self) -> dict[str, str]:
+        """Every rule and detector by name, with its description."""
+        return {**{r.name: r.description for r in self.rules}, **CODE_RULES}
+
 
 @dataclass(frozen=True)
 class Removed:

@@ -133,6 +133,8 @@ def import_files(
     processes read, clean, parse and extract while this one writes: SQLite
     takes one writer, and the writing is the small part."""
     summary = Summary()
+    with store.transaction(db):
+        store.save_rules(db, ruleset.described())
     learned = [sites.load(db)]  # what each next task is cleaned with: the sites as of the last batch
     prepared = _prepare_all(db, files, ruleset, extractor, max_bytes, jobs, batch_size, lambda: learned[-1])
     saved: set[int] = set()

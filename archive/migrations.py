@@ -217,6 +217,19 @@ def removed_line_evidence(db: sqlite_utils.Database) -> None:
         foreign_keys=[("article_id", "articles", "id")], without_rowid=True))
 
 
+@MIGRATIONS(name="provenance-and-rules")
+def provenance_and_rules(db: sqlite_utils.Database) -> None:
+    """Where an article's date and source came from, its address and language;
+    and the descriptions of the rules that removed lines."""
+    _rebuild(db, "articles", _table(db, "articles", {
+        "id": int, "digest": str, "title": str, "published": str, "published_from": str, "published_evidence": str,
+        "source": str, "source_from": str, "url": str, "language": str, "path": str, "word_count": int,
+        "imported_at": str, "pipeline": str, "entity_model": str, "site_id": int,
+    }, pk="id", not_null={"digest", "title", "path", "word_count", "imported_at", "pipeline"},
+        foreign_keys=[("site_id", "sites", "id")]))
+    db.execute(_table(db, "rules", {"name": str, "description": str}, pk="name", not_null={"description"}))
+
+
 def _table(db: sqlite_utils.Database, name: str, columns: dict, without_rowid: bool = False, **spec) -> str:
     """A CREATE TABLE statement as sqlite-utils writes it, as a new archive has it."""
     sql = db.create_table_sql(name, columns, **spec).rstrip().rstrip(";")

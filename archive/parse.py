@@ -47,6 +47,12 @@ class Article:
     source: str | None
     paragraphs: list[str]
     removed: list[Removed]
+    # Where the date and the source came from, and on what evidence.
+    published_from: str | None = None
+    published_evidence: str | None = None
+    source_from: str | None = None
+    url: str | None = None
+    language: str | None = None
     # Counted where the article is parsed: in a worker process, not the writer.
     word_count: int = field(init=False)
 
@@ -68,12 +74,18 @@ def parse(cleaned: Cleaned, ruleset: RuleSet) -> Article:
     if not title and paragraphs:
         title = derive_title(paragraphs[0])
     metadata = [r for r in cleaned.removed if r.metadata]
+    published = find_published(metadata)
+    source = find_source(metadata, paragraphs, ruleset.agencies)
     return Article(
         title=title,
-        published=find_published(metadata),
-        source=find_source(metadata, paragraphs, ruleset.agencies),
+        published=published[0] if published else None,
+        source=source[0] if source else None,
         paragraphs=paragraphs,
         removed=cleaned.removed,
+        published_from="metadata-line" if published else None,
+        published_evidence=published[1] if published else None,
+        source_from=source[1] if source else None,
+        language=cleaned.language,
     )
 
 
@@ -261,14 +273,14 @@ def sentences(text: str) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text)]
 
 
-def find_published(metadata: Sequence[Removed]) -> str | None:
-    """The first complete date in the page's metadata lines; never a guess."""
+def find_published(metadata: Sequence[Removed]) -> tuple[str, str] | None:
+    """The first complete date in the page's metadata lines, and the line; never a guess."""
     for removed in metadata:
         for pattern in _DATES:
             for m in pattern.finditer(removed.text):
                 date = _parse_date(m.group(0))
                 if date:
-                    return date.isoformat()
+                    return date.isoformat(), f"line {removed.line_number}: {removed.text}"
     return None
 
 
@@ -282,15 +294,16 @@ def _parse_date(text: str) -> dt.date | None:
     return value
 
 
-def find_source(metadata: Sequence[Removed], paragraphs: Sequence[str], agencies: Sequence[str]) -> str | None:
-    """A source line in the metadata, or an agency in the story's dateline."""
+def find_source(metadata: Sequence[Removed], paragraphs: Sequence[str], agencies: Sequence[str]
+                ) -> tuple[str, str] | None:
+    """A source line in the metadata, or an agency in the story's dateline; and which."""
     for removed in metadata:
         if removed.fields.get("source"):
-            return removed.fields["source"]
+            return removed.fields["source"], "source-line"
     if paragraphs and agencies:
         m = _dateline(tuple(agencies)).match(paragraphs[0])
         if m:
-            return m.group("agency")
+            return m.group("agency"), "dateline"
     return None
 
 

@@ -25,13 +25,20 @@ TABLES: dict[str, dict] = {
     },
     # An article is numbered in the archive and known by its digest, from its
     # cleaned text; the facts of the files that hold it are in article_files.
+    # Its date and source say where each came from (``*_from``: manifest,
+    # metadata-line, dateline, url, text, site, ...) and on what evidence.
     "articles": {
         "columns": {
             "id": int,
             "digest": str,
             "title": str,
             "published": str,
+            "published_from": str,
+            "published_evidence": str,
             "source": str,
+            "source_from": str,
+            "url": str,
+            "language": str,
             "path": str,
             "word_count": int,
             "imported_at": str,
@@ -153,6 +160,13 @@ TABLES: dict[str, dict] = {
     },
     # The one-line reason is for the user; the detail, when the fault is ours
     # rather than the file's, is the traceback to report.
+    # The rules and detectors that removed lines, each with why such lines are
+    # boilerplate: what the reading room shows beside a removed line.
+    "rules": {
+        "columns": {"name": str, "description": str},
+        "pk": "name",
+        "not_null": {"description"},
+    },
     "import_errors": {
         "columns": {"path": str, "reason": str, "at": str, "detail": str},
         "pk": "path",

@@ -204,8 +204,8 @@ def _same_content(db: sqlite_utils.Database, article_id: int, doc: Document) -> 
     """Whether what is stored for the article is what the document would store,
     but for the evidence of its removed lines (a site's count of files grows)."""
     conn, article = db.conn, doc.article
-    row = conn.execute("SELECT title, published, source FROM articles WHERE id = ?", [article_id]).fetchone()
-    if row != (article.title, article.published, article.source):
+    row = conn.execute(f"SELECT title, {', '.join(DESCRIBED)} FROM articles WHERE id = ?", [article_id]).fetchone()
+    if row != (article.title, *(getattr(article, c) for c in DESCRIBED)):
         return False
     paragraphs = [t for (t,) in conn.execute(
         "SELECT text FROM paragraphs WHERE article_id = ? ORDER BY position", [article_id])]
@@ -270,11 +270,11 @@ def replace_mentions(
 def _insert(db: sqlite_utils.Database, doc: Document) -> int:
     article = doc.article
     article_id = db.conn.execute(
-        "INSERT INTO articles (digest, title, published, source, path, word_count, imported_at, pipeline, site_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [doc.digest, article.title, article.published, article.source, doc.path, article.word_count, now(),
-         doc.pipeline, doc.site],
+        "INSERT INTO articles (digest, title, path, word_count, imported_at, pipeline, site_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [doc.digest, article.title, doc.path, article.word_count, now(), doc.pipeline, doc.site],
     ).lastrowid
+    _describe(db, article_id, article)
     _insert_lines(db, article_id, doc)
     index_article(db, article_id)
     return article_id
@@ -285,13 +285,29 @@ def _rewrite(db: sqlite_utils.Database, article_id: int, doc: Document) -> None:
     and files. Runs after _clear, which took it out of articles_fts."""
     article = doc.article
     db.conn.execute(
-        "UPDATE articles SET title = ?, published = ?, source = ?, word_count = ?,"
-        " imported_at = ?, pipeline = ?, entity_model = NULL, site_id = coalesce(?, site_id) WHERE id = ?",
-        [article.title, article.published, article.source, article.word_count, now(), doc.pipeline, doc.site,
-         article_id],
+        "UPDATE articles SET title = ?, word_count = ?, imported_at = ?, pipeline = ?, entity_model = NULL,"
+        " site_id = coalesce(?, site_id) WHERE id = ?",
+        [article.title, article.word_count, now(), doc.pipeline, doc.site, article_id],
     )
+    _describe(db, article_id, article)
     _insert_lines(db, article_id, doc)
     index_article(db, article_id)
+
+
+# What an article says of itself beside its text: its date, source, address and language.
+DESCRIBED = ("published", "published_from", "published_evidence", "source", "source_from", "url", "language")
+
+
+def _describe(db: sqlite_utils.Database, article_id: int, article: Article) -> None:
+    db.conn.execute(
+        f"UPDATE articles SET {', '.join(f'{c} = ?' for c in DESCRIBED)} WHERE id = ?",
+        [*(getattr(article, c) for c in DESCRIBED), article_id],
+    )
+
+
+def save_rules(db: sqlite_utils.Database, described: dict[str, str]) -> None:
+    """The descriptions of the rules and detectors an import cleans with."""
+    db.conn.executemany("INSERT OR REPLACE INTO rules (name, description) VALUES (?, ?)", described.items())
 
 
 def _insert_lines(db: sqlite_utils.Database, article_id: int, doc: Document) -> None:

@@ -21,7 +21,9 @@ def columns(db, table):
 def test_schema(fresh_db):
     assert columns(fresh_db, "articles") == [
         ("id", "INTEGER", 0, 1), ("digest", "TEXT", 1, 0), ("title", "TEXT", 1, 0), ("published", "TEXT", 0, 0),
-        ("source", "TEXT", 0, 0), ("path", "TEXT", 1, 0), ("word_count", "INTEGER", 1, 0),
+        ("published_from", "TEXT", 0, 0), ("published_evidence", "TEXT", 0, 0), ("source", "TEXT", 0, 0),
+        ("source_from", "TEXT", 0, 0), ("url", "TEXT", 0, 0), ("language", "TEXT", 0, 0),
+        ("path", "TEXT", 1, 0), ("word_count", "INTEGER", 1, 0),
         ("imported_at", "TEXT", 1, 0), ("pipeline", "TEXT", 1, 0), ("entity_model", "TEXT", 0, 0),
         ("site_id", "INTEGER", 0, 0),
     ]
