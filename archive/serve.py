@@ -18,13 +18,14 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 import yaml
 from datasette import hookimpl
 from datasette.utils import derive_named_parameters
 from markupsafe import Markup, escape
 
+from . import pages
 from .entities import name_key
 from .search import to_fts_query
 from .sqlite import sqlite3
@@ -53,8 +54,13 @@ def make_datasette(db_path: str | Path, metadata_path: Path | Traversable = META
     from datasette.app import Datasette
     from datasette.database import Database
 
-    ds = Datasette(metadata=load_metadata(metadata_path), settings=settings or None)
+    package = files("archive")
+    ds = Datasette(
+        metadata=load_metadata(metadata_path), settings=settings or None,
+        template_dir=str(package / "templates"), static_mounts=[(STATIC, str(package / "static"))],
+    )
     ds.add_database(Database(ds, path=str(db_path), is_mutable=True), name=DATABASE)
+    ds.remove_database("_memory")  # added for a Datasette made without files: the site serves its archive alone
     return ds
 
 
@@ -67,18 +73,34 @@ def highlight_html(value: str) -> Markup:
 
 # The searches rank every match, and an entity's page orders every article, but
 # highlights and snippets are built only for the page shown: ``:_page_rows`` in
-# a canned query is PAGE_ROWS rows on a page, and every row in an export.
+# a canned query is PAGE_ROWS rows on a page, and every row in an export;
+# ``:_page_offset`` skips the pages before the one asked for (``?page=N``).
 PAGE_ROWS_PARAMETER = "_page_rows"
-PAGE_ROWS = 100
+PAGE_OFFSET_PARAMETER = "_page_offset"
+PAGE_ROWS = 20
 EVERY_ROW = "-1"
+# The site's own styles, scripts and vendored libraries, served at /archive-static/.
+STATIC = "archive-static"
+
+
+def page_number(value: str | None) -> int:
+    """The page asked for: 1 when the value is not a page number."""
+    try:
+        return max(1, int(value or "1"))
+    except ValueError:
+        return 1
 
 
 @hookimpl
 def register_magic_parameters(datasette):
     def page(key: str, request) -> str:
-        if key != "rows" or not _ours(request):
+        if not _ours(request):
             raise KeyError(key)
-        return str(PAGE_ROWS)
+        if key == "rows":
+            return str(PAGE_ROWS)
+        if key == "offset":
+            return str((page_number(request.args.get("page")) - 1) * PAGE_ROWS)
+        raise KeyError(key)
 
     return [("page", page)]
 
@@ -93,6 +115,7 @@ def prepare_connection(conn, database):
         return
     conn.create_function("fts_query", 1, to_fts_query, deterministic=True)
     conn.create_function("entity_key", 1, _entity_key, deterministic=True)
+    conn.create_function("url_quote", 1, lambda v: quote(str(v or ""), safe=""), deterministic=True)
 
 
 @hookimpl
@@ -146,7 +169,8 @@ def asgi_wrapper(datasette):
                     wanted = m["format"] == "csv" or args.get("_stream") in ("on", "1", "true")
                     query = await _canned(datasette, m["database"], m["query"]) if wanted else None
                     if query is not None:
-                        await _export(datasette, m["database"], query, args, m["format"], send)
+                        await _export(datasette, m["database"], m["query"], query, args, m["format"], send,
+                                      _base_url(scope))
                         return
             await app(scope, receive, send)
 
@@ -169,12 +193,28 @@ async def _canned(datasette: "Datasette", database: str, name: str) -> dict | No
     return query if allowed else None
 
 
-async def _export(datasette: "Datasette", database: str, query: dict, args: dict, fmt: str, send) -> None:
+def _base_url(scope) -> str:
+    headers = dict(scope.get("headers") or [])
+    host = headers.get(b"host", b"localhost").decode("latin-1")
+    return f"{scope.get('scheme', 'http')}://{host}"
+
+
+def export_name(name: str, values: list[str], fmt: str) -> str:
+    """An export's file name: the query's and its parameters' (search_articles-idlib.csv)."""
+    slug = "-".join(filter(None, (re.sub(r"[^\w]+", "-", v.casefold()).strip("-_") for v in values)))
+    return f"{name}-{slug[:60].strip('-')}.{fmt}" if slug else f"{name}.{fmt}"
+
+
+async def _export(datasette: "Datasette", database: str, name: str, query: dict, args: dict, fmt: str, send,
+                  base: str) -> None:
     db = datasette.get_database(database)
     names = query.get("params") or await derive_named_parameters(db, query["sql"])
     params = {name: args.get(name, "") for name in names}
+    filename = export_name(name, [params[n] for n in names if not n.startswith("_")], fmt)
     if PAGE_ROWS_PARAMETER in params:
         params[PAGE_ROWS_PARAMETER] = EVERY_ROW
+    if PAGE_OFFSET_PARAMETER in params:
+        params[PAGE_OFFSET_PARAMETER] = "0"
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue = asyncio.Queue(maxsize=4)
     cancelled = False
@@ -206,11 +246,16 @@ async def _export(datasette: "Datasette", database: str, query: dict, args: dict
         return
     columns: list[str] = first
     content_type = "text/csv; charset=utf-8" if fmt == "csv" else "application/json; charset=utf-8"
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
     await send({"type": "http.response.start", "status": 200, "headers": [
         (b"content-type", content_type.encode()),
         (b"access-control-allow-origin", b"*"),
+        (b"content-disposition",
+         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}".encode("latin-1")),
     ]})
-    writer = _CsvChunks(columns) if fmt == "csv" else _JsonChunks(columns)
+    # A spreadsheet opens UTF-8 right when the file says so with a byte order mark.
+    bom = fmt == "csv" and args.get("_bom") in ("1", "on", "true")
+    writer = _CsvChunks(columns, base, bom) if fmt == "csv" else _JsonChunks(columns, base)
     try:
         await send({"type": "http.response.body", "body": writer.start(), "more_body": True})
         while True:
@@ -243,9 +288,24 @@ def _plain(value: Any) -> Any:
     return unmark(value) if isinstance(value, str) else value
 
 
+def _absolute(columns: list[str], base: str):
+    """A row's values as exported: highlight markers gone, page addresses whole."""
+    at = columns.index("url") if "url" in columns else None
+
+    def values(row) -> list:
+        out = [_plain(v) for v in row]
+        if at is not None and isinstance(out[at], str) and out[at].startswith("/"):
+            out[at] = base + out[at]
+        return out
+
+    return values
+
+
 class _CsvChunks:
-    def __init__(self, columns: list[str]):
+    def __init__(self, columns: list[str], base: str = "", bom: bool = False):
         self.columns = columns
+        self.values = _absolute(columns, base)
+        self.bom = bom
 
     def _write(self, rows) -> bytes:
         buffer = io.StringIO()
@@ -253,18 +313,19 @@ class _CsvChunks:
         return buffer.getvalue().encode("utf-8")
 
     def start(self) -> bytes:
-        return self._write([self.columns])
+        return ("\ufeff".encode("utf-8") if self.bom else b"") + self._write([self.columns])
 
     def rows(self, rows) -> bytes:
-        return self._write([[_plain(v) for v in row] for row in rows])
+        return self._write([self.values(row) for row in rows])
 
     def end(self) -> bytes:
         return b""
 
 
 class _JsonChunks:
-    def __init__(self, columns: list[str]):
+    def __init__(self, columns: list[str], base: str = ""):
         self.columns = columns
+        self.values = _absolute(columns, base)
         self.first = True
 
     def start(self) -> bytes:
@@ -273,9 +334,68 @@ class _JsonChunks:
     def rows(self, rows) -> bytes:
         parts = []
         for row in rows:
-            parts.append(("" if self.first else ",\n") + json.dumps(dict(zip(self.columns, row)), ensure_ascii=False))
+            item = dict(zip(self.columns, self.values(row)))
+            parts.append(("" if self.first else ",\n") + json.dumps(item, ensure_ascii=False))
             self.first = False
         return "".join(parts).encode("utf-8")
 
     def end(self) -> bytes:
         return b"]\n"
+
+
+# --- the reading room's pages ---------------------------------------------------
+
+
+@hookimpl
+def prepare_jinja2_environment(env):
+    env.filters["highlight"] = lambda value: highlight_html(value) if isinstance(value, str) else value
+
+
+@hookimpl
+def extra_css_urls(database, datasette):
+    if database in (None, DATABASE):
+        return [f"/{STATIC}/archive.css"]
+    return []
+
+
+@hookimpl
+def extra_template_vars(template, database, table, request, datasette):
+    """What each page of the reading room shows beside its query's rows."""
+
+    async def inner():
+        if database not in (None, DATABASE) or request is None or DATABASE not in datasette.databases:
+            return {}
+        db = datasette.get_database(DATABASE)
+        args = {k: request.args.get(k, "") for k in request.args}
+        found: dict[str, Any] = {"archive_base": f"/{DATABASE}", "static_base": f"/{STATIC}"}
+        if template == "index.html":
+            found["home"] = await pages.home(db)
+        elif template.startswith(f"query-{DATABASE}-search_"):
+            kind = template.removeprefix(f"query-{DATABASE}-search_").removesuffix(".html")
+            found["found"] = await pages.search(db, kind, args, page_rows=PAGE_ROWS)
+        elif template == f"query-{DATABASE}-top_entities.html":
+            found["browse"] = await pages.browse(db, args.get("type", ""))
+        elif template == f"row-{DATABASE}-articles.html":
+            found["page"] = await pages.article(db, int(request.url_vars["pks"]), args.get("q", ""))
+        elif template == f"row-{DATABASE}-entities.html":
+            found["page"] = await pages.entity(db, int(request.url_vars["pks"]), page_number(args.get("page")),
+                                               PAGE_ROWS)
+        found["page_rows"] = PAGE_ROWS
+        found["page_number"] = page_number(args.get("page"))
+        return found
+
+    return inner
+
+
+@hookimpl
+def register_routes():
+    return [(rf"^/{DATABASE}/articles/(?P<id>\d+)\.txt$", _article_text)]
+
+
+async def _article_text(datasette, request):
+    from datasette.utils.asgi import Response
+
+    text = await pages.article_text(datasette.get_database(DATABASE), int(request.url_vars["id"]))
+    if text is None:
+        return Response.text("No such article\n", status=404)
+    return Response.text(text, headers={"access-control-allow-origin": "*"})
