@@ -208,7 +208,7 @@ def export_name(name: str, values: list[str], fmt: str) -> str:
 async def _export(datasette: "Datasette", database: str, name: str, query: dict, args: dict, fmt: str, send,
                   base: str) -> None:
     db = datasette.get_database(database)
-    names = query.get("params") or await derive_named_parameters(db, query["sql"])
+    names = list(dict.fromkeys(await derive_named_parameters(db, query["sql"])))  # every one, the page's among them
     params = {name: args.get(name, "") for name in names}
     filename = export_name(name, [params[n] for n in names if not n.startswith("_")], fmt)
     if PAGE_ROWS_PARAMETER in params:

@@ -13,7 +13,7 @@ from .conftest import QUICK, write_articles
 
 QUERIES = ["search_articles", "search_paragraphs"]
 ENTITY_QUERIES = {"entity_articles": "name", "cooccurring_entities": "name", "entity_timeline": "name",
-                  "top_entities": "type"}
+                  "top_entities": "type", "articles_naming_both": "a"}
 HOSTILE = [
     "", " ", '"', '""', '"unbalanced', "OR", "AND", "NOT", "-", "*", "-*", "OR OR -",
     "NEAR(idlib turkey, 2)", "title:idlib", "idlib^", "(idlib", "idlib)", "{title body}: x",
@@ -46,7 +46,7 @@ async def test_search_articles_ranks_title_matches_first(seeded_ds):
     everywhere = await rows(seeded_ds, "search_articles", "Idlib")
     assert len(everywhere) == 5
     assert [r["score"] for r in everywhere] == sorted(r["score"] for r in everywhere)
-    assert set(everywhere[0]) == {"id", "title", "published", "source", "snippet", "score"}
+    assert set(everywhere[0]) == {"id", "title", "published", "published_from", "source", "snippet", "score", "url"}
 
 
 @pytest.mark.parametrize(
@@ -97,7 +97,7 @@ async def test_highlights_render_as_mark(seeded_ds):
     assert "<mark>Mattis</mark>" in page.text
     assert "\ue000" not in page.text
     [article_id] = [r["id"] for r in await rows(seeded_ds, "search_articles", "Mattis")]
-    assert f'<a href="/archive/articles/{article_id}">' in page.text
+    assert f'<a href="/archive/articles/{article_id}?q=Mattis">' in page.text
 
 
 @pytest.fixture
@@ -135,17 +135,24 @@ async def _first_id(ds, table):
      "/archive/cooccurring_entities?name=Idlib", "/archive/entity_timeline?name=Evil+%3Cscript%3Ealert(2)%3C/script%3E+Corp",
      "/archive/paragraphs", "/archive?sql=select+title,+body+from+article_texts", "/archive/articles/{articles}",
      "/archive/paragraphs/{paragraphs}", "/archive/import_errors", "/archive/article_files",
-     "/archive/removed_lines", "/archive/articles?_search=idlib", "/archive/paragraphs?_facet=article_id"],
+     "/archive/removed_lines", "/archive/articles?_search=idlib", "/archive/paragraphs?_facet=article_id",
+     "/", "/archive/articles/{articles}?q=idlib", "/archive/articles/{articles}?q=%3Cscript%3Ealert(1)%3C/script%3E",
+     "/archive/search_articles?q=evil", "/archive/search_articles?q=idlib&source=%3Cb%3Ebold%3C/b%3E",
+     "/archive/search_articles?q=%3Cimg+src%3Dx%3E&name=%3Ci+onmouseover%3D1%3E",
+     "/archive/entities/{entities}", "/archive/top_entities?type=ORG",
+     "/archive/articles_naming_both?a=Evil+%3Cscript%3Ealert(2)%3C/script%3E+Corp&b=Idlib",
+     "/archive/search_paragraphs?q=evil&month=%3Cscript%3Ealert(1)%3C/script%3E"],
 )
 async def test_article_text_cannot_inject_markup(hostile_ds, url):
-    for table in ("articles", "paragraphs"):
+    for table in ("articles", "paragraphs", "entities"):
         if "{" + table + "}" in url:
             url = url.replace("{" + table + "}", str(await _first_id(hostile_ds, table)))
     page = await hostile_ds.client.get(url)
     assert page.status_code == 200
     for raw in ("<script>alert(", "<img src=x", "<b>bold</b>", "<mark>fake</mark>", "<i onmouseover"):
         assert raw not in page.text, (url, raw)
-    assert "&lt;script&gt;" in page.text or "&lt;img" in page.text or "&lt;i onmouseover" in page.text
+    assert "&lt;script&gt;" in page.text or "&lt;img" in page.text or "&lt;i onmouseover" in page.text \
+        or "&lt;b&gt;" in page.text
 
 
 @pytest.fixture(scope="module")
