@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= archive.db
 
-.PHONY: install serve test check import eval bench goldens
+.PHONY: install serve test check import eval bench goldens screenshots
 
 install: $(VENV)/.installed
 
@@ -31,6 +31,10 @@ test: install
 # on two processes.
 check: install
 	ARCHIVE_QUICK_TESTS=1 $(BIN)/python -m pytest -m "not slow" -q -n 2
+
+# The README's pictures of the site, taken in Chromium (Debian's package).
+screenshots: install
+	$(BIN)/python -m tests.screenshots
 
 # After a change of what the seeds give: bump its version, then write the goldens anew.
 goldens: install
