@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from . import clean as clean_module
-from . import entities, ingest, sites, store
+from . import entities, ingest, provenance, sites, store
 from .clean import RulesError, load_rules
 from .read import DEFAULT_MAX_BYTES, Rejected, read_text
 from .sqlite import sqlite3
@@ -67,8 +67,16 @@ def cli():
 
 
 @cli.command(name="import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @DB_OPTION
+@click.option(
+    "--manifest", "manifest_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A CSV or JSON Lines file saying, for each file (column 'path', relative to the manifest), any of"
+         " url, title, published, source and language; the files it names are imported too.",
+)
+@click.option("--source", help="The source of every article this import reads, where no manifest row names one.")
+@click.option("--no-date-from-text", is_flag=True,
+              help="Date no article by the dates its text names, when nothing else dates it.")
 @RULES_OPTION
 @click.option("--no-entities", is_flag=True, help="Skip entity extraction (stored entities are kept).")
 @MODEL_OPTION
@@ -87,23 +95,37 @@ def cli():
 )
 @click.option("--verbose", "-v", is_flag=True,
               help="After a file rejected by a fault of the importer's, print the traceback (always kept in import_errors.detail).")
-def import_(paths, db_path, rules_files, no_entities, model, alias_files, max_mb, jobs, batch_size, verbose):
-    """Import articles from PATHS: files, or folders searched for *.txt.
+def import_(paths, db_path, manifest_path, source, no_date_from_text, rules_files, no_entities, model, alias_files,
+            max_mb, jobs, batch_size, verbose):
+    """Import articles from PATHS (files, or folders searched for *.txt) and
+    the files a manifest names.
 
-    A bad file is reported on one line and recorded in import_errors; the
-    others are imported all the same. One import runs at a time per archive:
-    a second one waits. Exits 0 when every file was imported, 1 when some file
-    was rejected, 2 on a usage error.
+    A bad file, or a manifest row that cannot be taken, is reported on one
+    line (bad files are recorded in import_errors); the others are imported
+    all the same. One import runs at a time per archive: a second one waits.
+    Exits 0 when every file was imported, 1 when some file or manifest row was
+    not, 2 on a usage error.
     """
+    if not paths and manifest_path is None:
+        raise click.UsageError("Give files or folders to import, or --manifest.")
     ruleset = _rules(rules_files)
+    manifest = None
+    if manifest_path is not None:
+        try:
+            manifest = provenance.read_manifest(manifest_path)
+        except provenance.ManifestError as e:
+            raise click.UsageError(str(e))
+        for where, problem in manifest.problems:
+            click.echo(f"error: {where}: {problem}", err=True)
     extractor = None if no_entities else _extractor(model, alias_files)
     files = ingest.find_files(paths)
+    total = len(set(files) | set(manifest.paths())) if manifest else len(files)
 
-    hidden = not sys.stderr.isatty() or len(files) < PROGRESS_MIN_FILES
+    hidden = not sys.stderr.isatty() or total < PROGRESS_MIN_FILES
     try:
         with _one_writer(db_path):
             db = store.open_db(db_path)
-            with click.progressbar(length=len(files), label="Importing", file=sys.stderr, hidden=hidden) as bar:
+            with click.progressbar(length=total, label="Importing", file=sys.stderr, hidden=hidden) as bar:
 
                 def on_file(path, outcome):
                     if isinstance(outcome, Rejected):
@@ -115,11 +137,12 @@ def import_(paths, db_path, rules_files, no_entities, model, alias_files, max_mb
                 summary = ingest.import_files(
                     db, files, ruleset, on_file=on_file, extractor=extractor,
                     max_bytes=int(max_mb * 1_000_000), jobs=jobs, batch_size=batch_size,
+                    manifest=manifest, source=source, date_from_text=not no_date_from_text,
                 )
     except sqlite3.Error as e:
         raise click.ClickException(f"{db_path}: {store.describe_error(e)}")
     click.echo(f"{summary} ({db_path})")
-    sys.exit(1 if summary.rejected else 0)
+    sys.exit(1 if summary.rejected or summary.manifest_problems else 0)
 
 
 @cli.command(name="entities")
@@ -181,20 +204,14 @@ def clean_(file, as_json, explain, db_path, rules_files):
     except Rejected as e:
         raise click.ClickException(f"{file}: {e}")
     if as_json:
-        data = {
-            "title": article.title,
-            "published": article.published,
-            "source": article.source,
-            "paragraphs": article.paragraphs,
-            "removed": [
-                {"line_number": r.line_number, "text": r.text, "reason": r.reason} for r in article.removed
-            ],
-        }
+        data = article.to_dict()
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    click.echo(f"Title:     {article.title}")
-    click.echo(f"Published: {article.published or '-'}")
-    click.echo(f"Source:    {article.source or '-'}")
+    click.echo(f"Title:     {article.title}  ({article.title_from})")
+    click.echo(f"Published: {_told(article.published, article.published_from, article.published_evidence)}")
+    click.echo(f"Source:    {_told(article.source, article.source_from)}")
+    if article.url:
+        click.echo(f"Address:   {article.url}")
     click.echo("")
     for position, text in enumerate(article.paragraphs, start=1):
         click.echo(f"[{position}] {text}\n")
@@ -206,6 +223,59 @@ def clean_(file, as_json, explain, db_path, rules_files):
         click.echo("\nWhy:")
         for reason in reasons:
             click.echo(f"  {reason}: {ruleset.describe(reason)}")
+
+
+def _told(value, came_from, evidence=None):
+    """A value with where it came from; a date from the text is "about" it."""
+    if value is None:
+        return f"- ({evidence})" if evidence else "-"
+    about = "about " if came_from == "text" else ""
+    return f"{about}{value}  (from {came_from}{': ' + evidence if evidence else ''})"
+
+
+@cli.command(name="sites")
+@DB_OPTION
+@click.option("--name", "naming", nargs=2, metavar="SITE NAME",
+              help="Name site SITE (its number in the list): the source of its articles that name none stronger.")
+@click.option("--lines", default=3, show_default=True, type=click.IntRange(min=0),
+              help="How many of each site's template lines to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def sites_(db_path, naming, lines, as_json):
+    """List the sites the importer told apart by their template, or name one.
+
+    Each site is shown with its number, name, article count, the way its files
+    write dates in figures, and the template lines that identify it."""
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path}: no such archive; run 'archive import' first")
+    try:
+        if naming:
+            site, new_name = naming
+            if not site.isdigit() or not new_name.strip():
+                raise click.UsageError("--name takes a site's number and a name that is not empty.")
+            with _one_writer(db_path):
+                db = store.open_db(db_path)
+                try:
+                    with store.transaction(db):
+                        changed = sites.name(db, int(site), new_name.strip())
+                except LookupError:
+                    raise click.ClickException(f"{db_path}: no site {site}; 'archive sites' lists them")
+            click.echo(f"Site {site} is {new_name.strip()!r}: {changed} articles take it as their source ({db_path})")
+            return
+        found = sites.listing(store.open_db(db_path), lines)
+    except sqlite3.Error as e:
+        raise click.ClickException(f"{db_path}: {store.describe_error(e)}")
+    if as_json:
+        click.echo(json.dumps([s.__dict__ for s in found], indent=2, ensure_ascii=False))
+        return
+    if not found:
+        click.echo("No sites yet: a site is told apart once two of its files share their template.")
+    orders = {provenance.DAY_FIRST: "day first", provenance.MONTH_FIRST: "month first"}
+    for s in found:
+        order = f", dates {orders[s.date_order]}" if s.date_order else ""
+        click.echo(f"{s.id:>4}  {s.name or '(no name)'}  {s.articles} articles{order}")
+        for text, files in s.lines:
+            shown = text if len(text) <= EXPLAIN_WIDTH else text[: EXPLAIN_WIDTH - 1] + "…"
+            click.echo(f"        {files:>5} files  {shown}")
 
 
 @cli.command()

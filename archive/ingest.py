@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import multiprocessing
 import os
@@ -18,7 +19,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import sqlite_utils
 
-from . import entities, sites, store
+from . import entities, provenance, sites, store
 from .clean import RuleSet, clean
 from .parse import parse
 from .read import DEFAULT_MAX_BYTES, Rejected, decode, read_file
@@ -26,7 +27,7 @@ from .sqlite import sqlite3
 
 # Code changes that alter what the importer stores bump this, so re-importing
 # refreshes articles cleaned by an older version.
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 # Articles written per transaction: what lands whole, or not at all.
 BATCH_SIZE = 200
 # Files a worker process prepares at a time: small enough to keep every worker
@@ -39,6 +40,7 @@ LEARNING_PASSES = 3
 WORKER_NICENESS = 10
 
 Prepared = tuple[Path, "store.Document | Rejected"]
+Task = tuple[Path, provenance.Given]
 
 
 @dataclass
@@ -48,15 +50,20 @@ class Summary:
     updated: int = 0
     duplicate: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    # What a manifest said that could not be taken, or taken in part, each with its reason.
+    manifest_problems: list[tuple[str, str]] = field(default_factory=list)
 
     def count(self, status: store.Status) -> None:
         setattr(self, status.value, getattr(self, status.value) + 1)
 
     def __str__(self) -> str:
-        return (
+        told = (
             f"{self.imported} imported, {self.unchanged} unchanged, "
             f"{self.updated} updated, {self.duplicate} duplicate, {len(self.rejected)} rejected"
         )
+        if self.manifest_problems:
+            told += f", {len(self.manifest_problems)} manifest problems"
+        return told
 
 
 def find_files(paths: Iterable[Path]) -> list[Path]:
@@ -83,10 +90,13 @@ def pipeline_id(ruleset: RuleSet) -> str:
 
 
 def prepare(
-    path: Path, ruleset: RuleSet, max_bytes: int = DEFAULT_MAX_BYTES, templates: sites.Templates = sites.EMPTY
+    path: Path, ruleset: RuleSet, max_bytes: int = DEFAULT_MAX_BYTES, templates: sites.Templates = sites.EMPTY,
+    given: provenance.Given | None = None,
 ) -> store.Document:
     """Read, clean and parse one file; raises Rejected with the reason. With the
-    archive's templates, the file's site's template goes too."""
+    archive's templates, the file's site's template goes too, and its site's
+    name and way of writing dates speak for it; ``given`` is what was said of
+    the file beside its text."""
     data = read_file(path, max_bytes)
     if not data:
         raise Rejected("empty file")
@@ -94,7 +104,9 @@ def prepare(
     if not decoded.text.strip():
         raise Rejected("only white space")
     cleaned = clean(decoded.text, ruleset, templates)
-    article = parse(cleaned, ruleset)
+    given = dataclasses.replace(given or provenance.Given(), site_name=templates.names.get(cleaned.site),
+                                site_order=templates.orders.get(cleaned.site))
+    article = parse(cleaned, ruleset, given)
     if not article.paragraphs:
         raise Rejected("no article text: every line is boilerplate")
     if not any(c.isalnum() for p in article.paragraphs for c in p):
@@ -123,20 +135,33 @@ def import_files(
     max_bytes: int = DEFAULT_MAX_BYTES,
     jobs: int = 1,
     batch_size: int = BATCH_SIZE,
+    manifest: provenance.Manifest | None = None,
+    source: str | None = None,
+    date_from_text: bool = True,
 ) -> Summary:
     """Import files in batched transactions; a bad file is reported and skipped.
 
-    With an extractor, new articles go through the model before the write
-    transaction opens, so readers and the model never wait on each other;
-    entities are linked once, after the last batch, when anything changed (or
-    an interrupted import left mentions unlinked). With jobs > 1, worker
-    processes read, clean, parse and extract while this one writes: SQLite
-    takes one writer, and the writing is the small part."""
-    summary = Summary()
+    What stands beside the files goes first: the manifest's rows and the
+    import's ``source`` are kept in the archive, so the files keep them when
+    imported again without. With an extractor, new articles go through the
+    model before the write transaction opens, so readers and the model never
+    wait on each other; entities are linked once, after the last batch, when
+    anything changed (or an interrupted import left mentions unlinked). With
+    jobs > 1, worker processes read, clean, parse and extract while this one
+    writes: SQLite takes one writer, and the writing is the small part."""
+    summary = Summary(manifest_problems=list(manifest.problems) if manifest else [])
+    files = list(dict.fromkeys([*files, *(manifest.paths() if manifest else [])]))
     with store.transaction(db):
         store.save_rules(db, ruleset.described())
+        facts = _given(db, files, manifest, source)
+    today = dt.date.today()
+
+    def given_for(path: Path) -> provenance.Given:
+        return provenance.Given(facts.get(os.path.abspath(path), {}), from_text=date_from_text, imported=today)
+
     learned = [sites.load(db)]  # what each next task is cleaned with: the sites as of the last batch
-    prepared = _prepare_all(db, files, ruleset, extractor, max_bytes, jobs, batch_size, lambda: learned[-1])
+    prepared = _prepare_all(db, files, given_for, ruleset, extractor, max_bytes, jobs, batch_size,
+                            lambda: learned[-1])
     saved: set[int] = set()
     while batch := list(islice(prepared, batch_size)):
         batch_saved: set[int] = set()
@@ -155,7 +180,7 @@ def import_files(
                 if on_file:
                     on_file(path, outcome)
             saved |= batch_saved
-            summary.updated += len(_learn(db, ruleset, extractor, max_bytes) - saved)
+            summary.updated += len(_learn(db, ruleset, extractor, max_bytes, date_from_text) - saved)
         learned.append(sites.load(db))
     if extractor is not None and (summary.imported or summary.updated or entities.needs_linking(db, extractor.aliases)):
         with store.transaction(db):
@@ -163,8 +188,29 @@ def import_files(
     return summary
 
 
+def _given(db: sqlite_utils.Database, files: Sequence[Path], manifest: provenance.Manifest | None,
+           source: str | None) -> dict[str, dict[str, str]]:
+    """What is said of each file beside its text, by absolute path: its row in
+    this import's manifest, else what an earlier one said; the import's source
+    where no manifest names one. What changed is kept in the archive."""
+    paths = [os.path.abspath(p) for p in files]
+    stored = store.given(db, paths)
+    if manifest is None and source is None:
+        return stored
+    rows = dict(stored)
+    if manifest is not None:
+        rows.update(manifest.rows)
+    if source is not None:
+        for path in paths:
+            row = rows.get(path, {})
+            if not (row.get("source") and row.get("source_from", "manifest") == "manifest"):
+                rows[path] = {**row, "source": source, "source_from": "import"}
+    store.save_given(db, {path: row for path, row in rows.items() if stored.get(path) != row})
+    return rows
+
+
 def _learn(db: sqlite_utils.Database, ruleset: RuleSet, extractor: entities.Extractor | None,
-           max_bytes: int) -> set[int]:
+           max_bytes: int, date_from_text: bool) -> set[int]:
     """What the batch taught of the sites, and the articles cleaned again with
     their site's template: from their files, where a file still holds what was
     imported. Cleaning an article again counts its lines into its site anew,
@@ -181,8 +227,9 @@ def _learn(db: sqlite_utils.Database, ruleset: RuleSet, extractor: entities.Extr
             for path, sha256 in db.execute(
                 "SELECT path, sha256 FROM article_files WHERE article_id = ? ORDER BY path", [article_id]
             ).fetchall():
+                given = provenance.Given(store.given(db, [path]).get(path, {}), from_text=date_from_text)
                 try:
-                    doc = prepare(Path(path), ruleset, max_bytes, templates)
+                    doc = prepare(Path(path), ruleset, max_bytes, templates, given)
                 except Rejected:
                     continue  # gone or changed: the next import of that file says so
                 if doc.sha256 == sha256:
@@ -199,6 +246,7 @@ def _learn(db: sqlite_utils.Database, ruleset: RuleSet, extractor: entities.Extr
 def _prepare_all(
     db: sqlite_utils.Database,
     files: Sequence[Path],
+    given_for: Callable[[Path], provenance.Given],
     ruleset: RuleSet,
     extractor: entities.Extractor | None,
     max_bytes: int,
@@ -214,10 +262,12 @@ def _prepare_all(
     db_file = db.conn.execute("PRAGMA database_list").fetchone()[2]
     if jobs <= 1 or not db_file:  # an in-memory archive cannot be read by another process
         for start in range(0, len(files), batch_size):
-            yield from _prepare_batch(db, files[start : start + batch_size], ruleset, extractor, max_bytes, templates())
+            chunk = [(path, given_for(path)) for path in files[start : start + batch_size]]
+            yield from _prepare_batch(db, chunk, ruleset, extractor, max_bytes, templates())
         return
     size = max(1, min(TASK_SIZE, -(-len(files) // jobs)))
-    tasks = (files[start : start + size] for start in range(0, len(files), size))
+    tasks = ([(path, given_for(path)) for path in files[start : start + size]]
+             for start in range(0, len(files), size))
     pool = ProcessPoolExecutor(
         jobs,
         mp_context=_worker_context(),
@@ -240,16 +290,16 @@ def _prepare_all(
 
 def _prepare_batch(
     db: sqlite_utils.Database,
-    paths: Sequence[Path],
+    tasks: Sequence[Task],
     ruleset: RuleSet,
     extractor: entities.Extractor | None,
     max_bytes: int,
     templates: sites.Templates,
 ) -> list[Prepared]:
     batch: list[Prepared] = []
-    for path in paths:
+    for path, given in tasks:
         try:
-            batch.append((path, prepare(path, ruleset, max_bytes, templates)))
+            batch.append((path, prepare(path, ruleset, max_bytes, templates, given)))
         except Rejected as e:
             batch.append((path, e))
         except Exception as e:  # a fault of ours costs one file, not the whole import
@@ -309,9 +359,9 @@ def _running(pid: int) -> bool:
         return True
 
 
-def _worker_batch(paths: list[Path], templates: sites.Templates) -> list[Prepared]:
+def _worker_batch(tasks: list[Task], templates: sites.Templates) -> list[Prepared]:
     w = _worker
-    return _prepare_batch(w["db"], paths, w["ruleset"], w["extractor"], w["max_bytes"], templates)
+    return _prepare_batch(w["db"], tasks, w["ruleset"], w["extractor"], w["max_bytes"], templates)
 
 
 def _annotate(db: sqlite_utils.Database, batch: list[Prepared], extractor: entities.Extractor) -> list[Prepared]:

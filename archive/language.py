@@ -7,6 +7,7 @@ search leans on the words that are not function words to pick what to look for."
 
 from __future__ import annotations
 
+import heapq
 import re
 from functools import lru_cache
 from typing import Iterable
@@ -37,9 +38,21 @@ def identify(text: str) -> str | None:
     whose function words the text uses most."""
     import py3langid
 
-    code, _ = py3langid.classify(text)
+    code, _ = py3langid.classify(_sample(text))
     name = _stoplist_name(code)
     return name if name is not None else guess(words(text))
+
+
+# The model reads this much of a text: its longest lines, the prose, where the
+# language shows; the time it takes grows with what it reads.
+SAMPLE_CHARS = 1000
+SAMPLE_LINES = 8
+
+
+def _sample(text: str) -> str:
+    if len(text) <= SAMPLE_CHARS:
+        return text
+    return "\n".join(heapq.nlargest(SAMPLE_LINES, text.splitlines(), key=len))[:SAMPLE_CHARS]
 
 
 @lru_cache(maxsize=None)

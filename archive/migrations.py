@@ -230,6 +230,26 @@ def provenance_and_rules(db: sqlite_utils.Database) -> None:
     db.execute(_table(db, "rules", {"name": str, "description": str}, pk="name", not_null={"description"}))
 
 
+@MIGRATIONS(name="file-metadata-and-date-order")
+def file_metadata_and_date_order(db: sqlite_utils.Database) -> None:
+    """What manifests say of files, kept; where an article's title came from;
+    the way an article's and a site's files write dates in figures."""
+    _rebuild(db, "sites", _table(db, "sites", {"id": int, "name": str, "articles": int, "template": str,
+                                               "date_order": str}, pk="id", not_null={"articles", "template"}))
+    _rebuild(db, "articles", _table(db, "articles", {
+        "id": int, "digest": str, "title": str, "title_from": str, "published": str, "published_from": str,
+        "published_evidence": str, "date_order": str, "source": str, "source_from": str, "url": str,
+        "language": str, "path": str, "word_count": int, "imported_at": str, "pipeline": str, "entity_model": str,
+        "site_id": int,
+    }, pk="id", not_null={"digest", "title", "path", "word_count", "imported_at", "pipeline"},
+        foreign_keys=[("site_id", "sites", "id")]))
+    db.conn.execute("DROP INDEX IF EXISTS idx_articles_site_id")
+    db.table("articles").create_index(["site_id", "date_order"])
+    db.execute(_table(db, "file_metadata", {
+        "path": str, "url": str, "title": str, "published": str, "source": str, "source_from": str,
+        "language": str, "manifest": str}, pk="path"))
+
+
 def _table(db: sqlite_utils.Database, name: str, columns: dict, without_rowid: bool = False, **spec) -> str:
     """A CREATE TABLE statement as sqlite-utils writes it, as a new archive has it."""
     sql = db.create_table_sql(name, columns, **spec).rstrip().rstrip(";")

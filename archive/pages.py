@@ -17,7 +17,6 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
-from .entities import name_key
 from .search import to_fts_query
 from .text import MARK_CLOSE, MARK_OPEN
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
 
-from dateutil import parser as dateparser
 
+from . import provenance
 from .clean import Cleaned, Line, Removed, RuleSet
 
 # A title line is short and does not end like a sentence of body text.
@@ -31,13 +30,6 @@ PASSAGE_MAX_CHARS = 2000
 SENTENCE_WINDOW_CHARS = 100_000
 
 _SENTENCE_END = tuple(".!?…:;\"'”’»)]")
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-_DATES = [
-    re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b"),
-    re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{4}\b"),
-    re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}\b", re.IGNORECASE),
-    re.compile(rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b", re.IGNORECASE),
-]
 
 
 @dataclass
@@ -47,45 +39,77 @@ class Article:
     source: str | None
     paragraphs: list[str]
     removed: list[Removed]
-    # Where the date and the source came from, and on what evidence.
+    # Where the title, the date and the source came from, and on what evidence.
+    title_from: str | None = None
     published_from: str | None = None
     published_evidence: str | None = None
     source_from: str | None = None
     url: str | None = None
     language: str | None = None
+    # DMY or MDY, when the article's own lines write a date in figures that settles it.
+    date_order: str | None = None
     # Counted where the article is parsed: in a worker process, not the writer.
     word_count: int = field(init=False)
 
     def __post_init__(self) -> None:
         self.word_count = sum(len(p.split()) for p in self.paragraphs)
 
+    def to_dict(self) -> dict:
+        """What ``archive clean --json`` prints: what would be stored, and where each part came from."""
+        return {
+            "title": self.title,
+            "title_from": self.title_from,
+            "published": self.published,
+            "published_from": self.published_from,
+            "published_evidence": self.published_evidence,
+            "source": self.source,
+            "source_from": self.source_from,
+            "url": self.url,
+            "language": self.language,
+            "paragraphs": self.paragraphs,
+            "removed": [{"line_number": r.line_number, "text": r.text, "reason": r.reason} for r in self.removed],
+        }
 
-def parse(cleaned: Cleaned, ruleset: RuleSet) -> Article:
+
+def parse(cleaned: Cleaned, ruleset: RuleSet, given: provenance.Given | None = None) -> Article:
+    """The article's title, paragraphs, date and source; what stands beside
+    the file (``given``) is stronger than what the file says of itself."""
     content = cleaned.content
     lines = cleaned.lines
-    title = ""
+    title, title_from = "", None
     heading = next((line for line in content if line.number == cleaned.headline), None)
-    if heading is None and len(content) > 1 and looks_like_title(content[0].text):
-        heading = content[0]
+    if heading is not None:
+        title_from = "headline"
+    elif len(content) > 1 and looks_like_title(content[0].text):
+        heading, title_from = content[0], "first-line"
     if heading is not None:
         title = heading.text
         lines = [line for line in lines if line.number != heading.number]
     paragraphs = [p for block in _blocks(lines) for p in split_wall(block)]
     if not title and paragraphs:
-        title = derive_title(paragraphs[0])
-    metadata = [r for r in cleaned.removed if r.metadata]
-    published = find_published(metadata)
-    source = find_source(metadata, paragraphs, ruleset.agencies)
+        title, title_from = derive_title(paragraphs[0]), "first-paragraph"
+    given = given or provenance.Given()
+    kept = [line.number for line in cleaned.lines if line.text]
+    span = (min(cleaned.headline or kept[0], kept[0]), kept[-1]) if kept else None
+    opening = next((line.number for line in lines if line.text), None)
+    told = provenance.describe(cleaned.removed, [title, *paragraphs], span, cleaned.language,
+                               dateline_source(paragraphs, ruleset.agencies), given, opening)
+    published = told.published
+    if given.manifest.get("title"):
+        title, title_from = given.manifest["title"], "manifest"
     return Article(
         title=title,
-        published=published[0] if published else None,
-        source=source[0] if source else None,
+        published=published.value if isinstance(published, provenance.Found) else None,
+        source=told.source.value if told.source else None,
         paragraphs=paragraphs,
         removed=cleaned.removed,
-        published_from="metadata-line" if published else None,
-        published_evidence=published[1] if published else None,
-        source_from=source[1] if source else None,
-        language=cleaned.language,
+        title_from=title_from,
+        published_from=published.came_from if isinstance(published, provenance.Found) else None,
+        published_evidence=(published.evidence or None) if published else None,
+        source_from=told.source.came_from if told.source else None,
+        url=told.url.value if told.url else None,
+        language=given.manifest.get("language") or cleaned.language,
+        date_order=told.date_order,
     )
 
 
@@ -273,37 +297,13 @@ def sentences(text: str) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text)]
 
 
-def find_published(metadata: Sequence[Removed]) -> tuple[str, str] | None:
-    """The first complete date in the page's metadata lines, and the line; never a guess."""
-    for removed in metadata:
-        for pattern in _DATES:
-            for m in pattern.finditer(removed.text):
-                date = _parse_date(m.group(0))
-                if date:
-                    return date.isoformat(), f"line {removed.line_number}: {removed.text}"
-    return None
-
-
-def _parse_date(text: str) -> dt.date | None:
-    try:
-        value = dateparser.parse(text, default=dt.datetime(1, 1, 1)).date()
-    except (ValueError, OverflowError):
-        return None
-    if not 1900 <= value.year <= 2100:
-        return None
-    return value
-
-
-def find_source(metadata: Sequence[Removed], paragraphs: Sequence[str], agencies: Sequence[str]
-                ) -> tuple[str, str] | None:
-    """A source line in the metadata, or an agency in the story's dateline; and which."""
-    for removed in metadata:
-        if removed.fields.get("source"):
-            return removed.fields["source"], "source-line"
-    if paragraphs and agencies:
-        m = _dateline(tuple(agencies)).match(paragraphs[0])
+def dateline_source(paragraphs: Sequence[str], agencies: Sequence[str]) -> provenance.Found | None:
+    """The agency a wire story's dateline names ("BEIRUT (Reuters) -"), in its
+    first paragraph, or its second under a byline the cleaner kept."""
+    for paragraph in paragraphs[: provenance.DATELINE_PARAGRAPHS] if agencies else ():
+        m = _dateline(tuple(agencies)).match(paragraph)
         if m:
-            return m.group("agency"), "dateline"
+            return provenance.Found(m.group("agency"), "dateline", paragraph[: m.end()])
     return None
 
 

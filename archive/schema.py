@@ -16,25 +16,31 @@ TOKENIZE = "porter unicode61 remove_diacritics 2"
 
 TABLES: dict[str, dict] = {
     # The sites the cleaner has told apart by the template lines their files
-    # share; ``template`` is a digest of the site's template, which the
-    # pipeline of its articles names.
+    # share; ``template`` is a digest of the site's template and of the way
+    # its files write dates in figures (``date_order``, DMY or MDY), which the
+    # pipeline of its articles names. A site's ``name`` is given by a person
+    # (``archive sites --name``) and is the source of its articles.
     "sites": {
-        "columns": {"id": int, "name": str, "articles": int, "template": str},
+        "columns": {"id": int, "name": str, "articles": int, "template": str, "date_order": str},
         "pk": "id",
         "not_null": {"articles", "template"},
     },
     # An article is numbered in the archive and known by its digest, from its
     # cleaned text; the facts of the files that hold it are in article_files.
-    # Its date and source say where each came from (``*_from``: manifest,
-    # metadata-line, dateline, url, text, site, ...) and on what evidence.
+    # Its title, date and source say where each came from (``*_from``:
+    # manifest, metadata-line, dateline, url, text, site, ...), the date on
+    # what evidence; ``date_order`` is the way its own lines write a date in
+    # figures, when one settles it (13/8/2018 is DMY).
     "articles": {
         "columns": {
             "id": int,
             "digest": str,
             "title": str,
+            "title_from": str,
             "published": str,
             "published_from": str,
             "published_evidence": str,
+            "date_order": str,
             "source": str,
             "source_from": str,
             "url": str,
@@ -50,7 +56,7 @@ TABLES: dict[str, dict] = {
         "not_null": {"digest", "title", "path", "word_count", "imported_at", "pipeline"},
         "foreign_keys": [("site_id", "sites", "id")],
         "unique_indexes": [["digest"]],
-        "indexes": [["published"], ["source"], ["site_id"]],
+        "indexes": [["published"], ["source"], ["site_id", "date_order"]],
     },
     # The lines at the top and the bottom of each article's file that could be
     # a site's template (short, and not sentences of prose), each by its key:
@@ -157,6 +163,15 @@ TABLES: dict[str, dict] = {
         "not_null": {"article_id", "sha256", "imported_at"},
         "foreign_keys": [("article_id", "articles", "id")],
         "indexes": [["article_id"]],
+    },
+    # What was said of a file beside its text: its manifest row (``manifest``
+    # names the manifest and the row), or the source an import was given
+    # (``source_from`` is manifest or import). Kept, so that a file imported
+    # again, or cleaned again when its site's template grows, keeps it.
+    "file_metadata": {
+        "columns": {"path": str, "url": str, "title": str, "published": str, "source": str, "source_from": str,
+                    "language": str, "manifest": str},
+        "pk": "path",
     },
     # The one-line reason is for the user; the detail, when the fault is ours
     # rather than the file's, is the traceback to report.

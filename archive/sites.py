@@ -107,6 +107,8 @@ class Templates:
     template: dict[int, dict[int, int]] = field(default_factory=dict)
     files: dict[int, int] = field(default_factory=dict)  # site -> how many files it has
     digest: dict[int, str] = field(default_factory=dict)  # site -> its template's digest
+    names: dict[int, str] = field(default_factory=dict)  # site -> the name a person gave it
+    orders: dict[int, str] = field(default_factory=dict)  # site -> DMY or MDY, as its files write dates
 
     def site_for(self, keys: Iterable[int]) -> int | None:
         """The site whose lines the file shares most, when it shares enough."""
@@ -130,17 +132,20 @@ def load(db: sqlite_utils.Database) -> Templates:
         sites_by_key[k].append(site_id)
         if is_template:
             template[site_id][k] = files
-    rows = db.execute("SELECT id, articles, template FROM sites").fetchall()
+    rows = db.execute("SELECT id, articles, template, name, date_order FROM sites").fetchall()
     return Templates(
         {k: tuple(v) for k, v in sites_by_key.items()}, dict(template),
-        {site: n for site, n, _ in rows}, {site: digest for site, _, digest in rows},
+        {site: n for site, n, *_ in rows}, {site: digest for site, _, digest, *_ in rows},
+        {site: name for site, _, _, name, _ in rows if name}, {site: order for site, *_, order in rows if order},
     )
 
 
-def _digest(keys: Iterable[int]) -> str:
-    """A template's digest; no template at all, none, as for an article of no site."""
+def _digest(keys: Iterable[int], order: str | None = None) -> str:
+    """A template's digest, with the site's way of writing dates; no template
+    and no way, none, as for an article of no site."""
     keys = sorted(keys)
-    return hashlib.sha256(",".join(map(str, keys)).encode()).hexdigest()[:16] if keys else ""
+    digest = hashlib.sha256(",".join(map(str, keys)).encode()).hexdigest()[:16] if keys else ""
+    return f"{digest}:{order}" if order else digest
 
 
 def save_keys(db: sqlite_utils.Database, article_id: int, keys: dict[int, str]) -> None:
@@ -260,6 +265,64 @@ def _settle(db: sqlite_utils.Database, site: int) -> str:
     conn.execute("UPDATE site_lines SET template = 1 WHERE site_id = ? AND template = 0 AND files >= ?", [site, needed])
     conn.execute("UPDATE site_lines SET template = 0 WHERE site_id = ? AND template = 1 AND files < ?", [site, needed])
     template = [k for (k,) in conn.execute("SELECT key FROM site_lines WHERE site_id = ? AND template = 1", [site])]
-    digest = _digest(template)
-    conn.execute("UPDATE sites SET articles = ?, template = ? WHERE id = ?", [members, digest, site])
+    order = date_order(db, site)
+    digest = _digest(template, order)
+    conn.execute("UPDATE sites SET articles = ?, template = ?, date_order = ? WHERE id = ?",
+                 [members, digest, order, site])
     return digest
+
+
+def date_order(db: sqlite_utils.Database, site: int) -> str | None:
+    """The way a site writes dates in figures, as its files settle it: the way
+    more of them write (13/8/2018 is day first), when any does; a tie settles
+    nothing."""
+    counts = db.conn.execute(
+        "SELECT date_order, count(*) FROM articles WHERE site_id = ? AND date_order IS NOT NULL"
+        " GROUP BY date_order ORDER BY count(*) DESC", [site]).fetchall()
+    if not counts or (len(counts) > 1 and counts[0][1] == counts[1][1]):
+        return None
+    return counts[0][0]
+
+
+@dataclass(frozen=True)
+class Site:
+    id: int
+    name: str | None
+    articles: int
+    date_order: str | None
+    # The template lines that tell the site's files apart, the most held first,
+    # each with the number of its files that hold it.
+    lines: list[tuple[str, int]]
+
+
+def listing(db: sqlite_utils.Database, lines: int = 5) -> list[Site]:
+    """Every site, the largest first, with the lines that identify it."""
+    found = []
+    for site, name, articles, order in db.execute(
+            "SELECT id, name, articles, date_order FROM sites ORDER BY articles DESC, id").fetchall():
+        top = db.execute(
+            "SELECT k.text, l.files FROM site_lines l JOIN line_keys k ON k.key = l.key"
+            " WHERE l.site_id = ? AND l.template = 1 ORDER BY l.files DESC, k.text LIMIT ?", [site, lines]).fetchall()
+        found.append(Site(site, name, articles, order, [tuple(t) for t in top]))
+    return found
+
+
+# The sources a site's name stands before: the domain of an address, a copyright notice.
+NAMED_OVER = ("site", "url", "copyright-line")
+
+
+def name(db: sqlite_utils.Database, site: int, new_name: str) -> int:
+    """Name a site: it becomes the source of its articles that say nothing
+    stronger of theirs (a manifest, a source line, a dateline), now, and later
+    as its files are cleaned. Returns how many articles changed; raises
+    LookupError for a site there is not."""
+    conn = db.conn
+    if conn.execute("SELECT 1 FROM sites WHERE id = ?", [site]).fetchone() is None:
+        raise LookupError(site)
+    conn.execute("UPDATE sites SET name = ? WHERE id = ?", [new_name, site])
+    marks = ", ".join("?" for _ in NAMED_OVER)
+    return conn.execute(
+        f"UPDATE articles SET source = ?, source_from = 'site' WHERE site_id = ?"
+        f" AND (source_from IS NULL OR source_from IN ({marks}))"
+        f" AND NOT (source IS ? AND source_from IS 'site')",
+        [new_name, site, *NAMED_OVER, new_name]).rowcount

@@ -177,6 +177,12 @@ def save(db: sqlite_utils.Database, doc: Document) -> Status:
     # A file that reads well again is no longer an import error, changed or not.
     db.conn.execute("DELETE FROM import_errors WHERE path = ?", [doc.path])
     unchanged = previous is not None and previous == article_id and file_sha256 == doc.sha256
+    # What is said of the article is what is said of its own file (the first
+    # that held it), not of a copy.
+    redescribed = (stored is not None and not content_stale and _own_file(db, article_id) == doc.path
+                   and _redescribe(db, article_id, doc.article))
+    if redescribed:
+        unchanged = False
     if unchanged and not content_stale and not mentions_stale:
         return Status.UNCHANGED
     if previous is not None and previous != article_id:
@@ -197,7 +203,12 @@ def save(db: sqlite_utils.Database, doc: Document) -> Status:
         return Status.UPDATED if previous else Status.IMPORTED
     if previous is None:
         return Status.DUPLICATE
-    return Status.UPDATED if previous != article_id or content_stale or mentions_stale else Status.UNCHANGED
+    changed = previous != article_id or content_stale or mentions_stale or redescribed
+    return Status.UPDATED if changed else Status.UNCHANGED
+
+
+def _own_file(db: sqlite_utils.Database, article_id: int) -> str:
+    return db.conn.execute("SELECT path FROM articles WHERE id = ?", [article_id]).fetchone()[0]
 
 
 def _same_content(db: sqlite_utils.Database, article_id: int, doc: Document) -> bool:
@@ -294,8 +305,10 @@ def _rewrite(db: sqlite_utils.Database, article_id: int, doc: Document) -> None:
     index_article(db, article_id)
 
 
-# What an article says of itself beside its text: its date, source, address and language.
-DESCRIBED = ("published", "published_from", "published_evidence", "source", "source_from", "url", "language")
+# What is said of an article beside its text: where its title came from, its
+# date, source, address and language.
+DESCRIBED = ("title_from", "published", "published_from", "published_evidence", "date_order", "source",
+             "source_from", "url", "language")
 
 
 def _describe(db: sqlite_utils.Database, article_id: int, article: Article) -> None:
@@ -303,6 +316,57 @@ def _describe(db: sqlite_utils.Database, article_id: int, article: Article) -> N
         f"UPDATE articles SET {', '.join(f'{c} = ?' for c in DESCRIBED)} WHERE id = ?",
         [*(getattr(article, c) for c in DESCRIBED), article_id],
     )
+    # An entity's articles come in date order from their links, which repeat the date.
+    db.conn.execute("UPDATE article_entities SET published = ? WHERE article_id = ? AND published IS NOT ?",
+                    [article.published, article_id, article.published])
+
+
+def _redescribe(db: sqlite_utils.Database, article_id: int, article: Article) -> bool:
+    """The same text, with something else said of it (a new manifest, a site's
+    name, a date settled by the site's other files): what changed is updated,
+    the title in the index too. Whether anything changed."""
+    conn = db.conn
+    row = conn.execute(f"SELECT title, {', '.join(DESCRIBED)} FROM articles WHERE id = ?", [article_id]).fetchone()
+    if row == (article.title, *(getattr(article, c) for c in DESCRIBED)):
+        return False
+    if row[0] != article.title:
+        unindex_article(db, article_id)
+        conn.execute("UPDATE articles SET title = ? WHERE id = ?", [article.title, article_id])
+        index_article(db, article_id)
+    _describe(db, article_id, article)
+    return True
+
+
+# What a manifest row may say of a file.
+GIVEN = ("url", "title", "published", "source", "source_from", "language", "manifest")
+
+
+def save_given(db: sqlite_utils.Database, rows: dict[str, dict[str, str]]) -> None:
+    """What was said of files beside their text, by absolute path: a file's row
+    replaces what an earlier manifest said of it."""
+    db.conn.executemany(
+        f"INSERT OR REPLACE INTO file_metadata (path, {', '.join(GIVEN)}) VALUES (?{', ?' * len(GIVEN)})",
+        [(path, *(row.get(c) for c in GIVEN)) for path, row in rows.items()],
+    )
+
+
+# How many paths one query asks about: under SQLite's limit of bound values.
+_CHUNK = 500
+
+
+def given(db: sqlite_utils.Database, paths: list[str]) -> dict[str, dict[str, str]]:
+    """What was said of these files beside their text, for those of them it was said of."""
+    if db.conn.execute("SELECT 1 FROM file_metadata LIMIT 1").fetchone() is None:
+        return {}
+    found: dict[str, dict[str, str]] = {}
+    for start in range(0, len(paths), _CHUNK):
+        chunk = paths[start : start + _CHUNK]
+        for path, *values in db.conn.execute(
+            f"SELECT path, {', '.join(GIVEN)} FROM file_metadata WHERE path IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        ):
+            found[path] = {c: v for c, v in zip(GIVEN, values) if v is not None}
+    return found
 
 
 def save_rules(db: sqlite_utils.Database, described: dict[str, str]) -> None:

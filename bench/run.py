@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
+import datetime as dt
 import os
 import platform
 import random
@@ -24,6 +26,7 @@ from archive.clean import load_rules
 from archive.serve import make_datasette
 from archive.sqlite import sqlite3
 
+from . import cleaning, dates
 from .corpus import generate, load_stories
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,14 +149,15 @@ def rss_kb(pid: int) -> int:
         return 0
 
 
-def run_import(files_from: Path, db_path: Path, *options: str) -> Run:
+def run_import(files_from: Path | None, db_path: Path, *options: str) -> Run:
     """``archive import`` as a user runs it, in its own process; memory sampled
     every 50 ms over the process and its workers."""
     for path in db_path.parent.glob(db_path.name + "*"):
         path.unlink()
     start = time.perf_counter()
+    sources = [str(files_from)] if files_from is not None else []
     process = subprocess.Popen(
-        [sys.executable, "-m", "archive", "import", str(files_from), "--db", str(db_path), *options],
+        [sys.executable, "-m", "archive", "import", *sources, "--db", str(db_path), *options],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     peak = 0
@@ -223,6 +227,41 @@ def bench_import(report: Report, files: list[Path], work: Path) -> None:
     )
     report.add(f"`--jobs 2` against one process: **{one.seconds / two.seconds:.2f}×**.")
     report.add()
+
+
+def write_manifest(files: list[Path], path: Path) -> None:
+    """A row for every file, as a scraper writes one: its address, date and source."""
+    with path.open("w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["path", "url", "published", "source"])
+        for n, file in enumerate(files):
+            day = dt.date(2018, 1, 1) + dt.timedelta(days=n % 365)
+            out.writerow([os.path.relpath(file, path.parent), f"https://news.example.org/{day:%Y/%m/%d}/story-{n}",
+                          day.isoformat(), ("SouthFront", "Asharq Al-Awsat", "Reuters")[n % 3]])
+
+
+def bench_manifest(report: Report, files: list[Path], work: Path, without: Run) -> None:
+    """The same import as the one before it, with a manifest naming every file."""
+    manifest = work / "manifest.csv"
+    write_manifest(files, manifest)
+    with_manifest = run_import(None, work / "manifest.db", "--manifest", str(manifest), "--no-entities",
+                               "--jobs", "2")
+    report.add(f"With a manifest of {len(files):,} rows (`--manifest`, every file's address, date and source),")
+    report.add("the same import, just after it:")
+    report.add()
+    report.table(
+        ["", "seconds", "articles/s", "ratio", "peak MB"],
+        [
+            ["`archive import DIR --no-entities --jobs 2`", f"{without.seconds:.0f}",
+             f"{len(files) / without.seconds:.0f}", "1.00", f"{without.peak_mb:.0f}"],
+            ["`archive import --manifest FILE --no-entities --jobs 2`", f"{with_manifest.seconds:.0f}",
+             f"{len(files) / with_manifest.seconds:.0f}", f"**{with_manifest.seconds / without.seconds:.2f}**",
+             f"{with_manifest.peak_mb:.0f}"],
+        ],
+    )
+    report.add(f"`{with_manifest.output}`")
+    report.add()
+    (work / "manifest.db").unlink()
 
 
 def bench_entities(report: Report, files: list[Path], work: Path) -> None:
@@ -501,6 +540,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     command = "make bench  # python -m bench.run " + " ".join(sys.argv[1:])
@@ -523,6 +563,20 @@ def main() -> None:
     report.add(f"Corpus: {len(files):,} generated articles (`bench/corpus.py`: BBC text in the seeds' boilerplate).")
     report.add()
 
+    report.add("## Cleaning")
+    report.add()
+    report.add("`python -m bench.cleaning`: every page of `web-pages/` in both variants, cleaned as `archive clean`")
+    report.add("cleans one file and scored as `score-cleaning` scores it, beside the file as it is (the floor); and")
+    report.add("collections of one site, each site's files imported into one archive.")
+    report.add()
+    report.add(cleaning.report(args.shared))
+    report.add()
+    report.add("## Dates and sources")
+    report.add()
+    report.add("`python -m bench.dates`:")
+    report.add()
+    report.add(dates.report(args.shared))
+    report.add()
     report.add("## Import")
     report.add()
     for path in args.work.glob("import-*.db*"):
@@ -538,6 +592,7 @@ def main() -> None:
                f"{built.seconds:.0f} s ({args.articles / built.seconds:.0f} articles/s), peak memory "
                f"**{built.peak_mb:.0f} MB** over the import and its workers: {built.output}.")
     report.add()
+    bench_manifest(report, files, args.work, built)
     report.add("## Size")
     report.add()
     bench_size(report, big)

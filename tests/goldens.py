@@ -43,13 +43,7 @@ def cleaning() -> dict[str, dict]:
     found = {}
     for seed in seeds():
         article = ingest.prepare(seed, ruleset).article
-        found[seed.stem] = {
-            "title": article.title,
-            "published": article.published,
-            "source": article.source,
-            "paragraphs": article.paragraphs,
-            "removed": [{"line_number": r.line_number, "text": r.text, "reason": r.reason} for r in article.removed],
-        }
+        found[seed.stem] = article.to_dict()
     return found
 
 

@@ -67,10 +67,12 @@ def test_clean_prints_what_would_be_stored():
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[:3] == [
-        "Title:     Russian-Turkish Coordination on Limited Idlib Battle",
-        "Published: 2018-08-10",
+        "Title:     Russian-Turkish Coordination on Limited Idlib Battle  (headline)",
+        "Published: 2018-08-10  (from metadata-line: line 3: • 8/10/2018 (read as the month the text names))",
         "Source:    -",
     ]
+    dated_by_text = run("clean", SEEDS / "000_6b97b866aae4ce72.txt").stdout.splitlines()[1]
+    assert dated_by_text.startswith("Published: about 2018-08-30  (from text: the text names August 30th")
     assert "Removed 7 lines:" in lines
     assert "  line    8  image-placeholder  news-picture" in lines
     data = json.loads(run("clean", "--json", SEEDS / "003_2de9e591a6f84857.txt").stdout)

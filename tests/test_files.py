@@ -161,10 +161,10 @@ def test_an_unexpected_fault_costs_one_file_not_the_import(fresh_db, ruleset, tm
 
     real = parse.parse
 
-    def fragile(cleaned, rules):
+    def fragile(cleaned, rules, given=None):
         if any("Vienna" in line.text for line in cleaned.lines):
             raise RecursionError("maximum recursion depth exceeded\nwhile parsing")
-        return real(cleaned, rules)
+        return real(cleaned, rules, given)
 
     monkeypatch.setattr(ingest, "parse", fragile)
     files = write_articles(tmp_path / "in", {"a.txt": STORY, "b.txt": STORY.replace("Geneva", "Vienna")})
@@ -188,10 +188,10 @@ def test_verbose_prints_the_traceback_of_a_fault_and_only_of_a_fault(tmp_path, m
 
     real = parse.parse
 
-    def fragile(cleaned, rules):
+    def fragile(cleaned, rules, given=None):
         if any("Vienna" in line.text for line in cleaned.lines):
             raise ValueError("a fault of the parser's")
-        return real(cleaned, rules)
+        return real(cleaned, rules, given)
 
     monkeypatch.setattr(ingest, "parse", fragile)
     files = write_articles(tmp_path / "in", {"a.txt": STORY, "b.txt": STORY.replace("Geneva", "Vienna"), "c.txt": ""})

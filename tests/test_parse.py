@@ -1,17 +1,19 @@
 """Parsing: titles, dates, sources and paragraphs across layouts."""
 
+import datetime as dt
 import random
 
 import pytest
 
+from archive import provenance
 from archive.clean import clean
 from archive.parse import WALL_CHARS, _sentence_starts, _sentencizer, parse, sentences
 
 from .conftest import BBC, SEEDS
 
 
-def parsed(text, ruleset):
-    return parse(clean(text, ruleset), ruleset)
+def parsed(text, ruleset, given=None):
+    return parse(clean(text, ruleset), ruleset, given)
 
 
 def test_layout_does_not_matter(ruleset):
@@ -103,12 +105,16 @@ def test_sentence_starts_are_the_sentencizers_own():
 @pytest.mark.parametrize(
     "line, expected",
     [
-        ("• 8/10/2018", "2018-08-10"),
         ("• 2018-09-07", "2018-09-07"),
         ("• 7 September 2018", "2018-09-07"),
         ("• Sept. 7, 2018", "2018-09-07"),
         ("• 25/12/2018", "2018-12-25"),
+        ("• 12/25/2018", "2018-12-25"),
+        ("• 7.7.2018", "2018-07-07"),
         ("Published on 10 August 2018 at 14:00", "2018-08-10"),
+        ("Updated 8:16 AM ET, Tue November 19, 2019", "2019-11-19"),
+        ("First published on November 19, 2019 / 8:16 AM", "2019-11-19"),
+        ("Publié le 10 août 2018", "2018-08-10"),
         ("• 00:00", None),
         ("• 13/13/2018", None),
     ],
@@ -116,11 +122,77 @@ def test_sentence_starts_are_the_sentencizers_own():
 def test_published_comes_from_metadata_lines(line, expected, ruleset):
     article = parsed(f"A headline\n{line}\n\nThe story begins here. It ends here.\n", ruleset)
     assert article.published == expected
+    assert article.published_from == ("metadata-line" if expected else None)
+    if expected:
+        assert line in article.published_evidence
 
 
-def test_dates_in_the_body_are_never_taken_as_published(ruleset):
-    text = "A headline\n\nOn August 30th, 2018 the minister spoke. On 8/10/2018 he spoke again.\n"
-    assert parsed(text, ruleset).published is None
+def test_a_date_either_way_is_recorded_not_guessed(ruleset):
+    article = parsed("A headline\n• 8/10/2018\n\nThe story begins here. It ends here.\n", ruleset)
+    assert article.published is None and article.published_from is None
+    assert article.published_evidence == "line 2: • 8/10/2018 (the day and the month could be either way)"
+
+
+def test_a_date_either_way_is_read_as_the_month_the_text_names(ruleset):
+    article = parsed("A headline\n• 8/10/2018\n\nIn August the army moved. It ends here.\n", ruleset)
+    assert article.published == "2018-08-10"
+    assert "read as the month the text names" in article.published_evidence
+    article = parsed("A headline\n• 8/10/2018\n\nIn October the army moved. It ends here.\n", ruleset)
+    assert article.published == "2018-10-08"
+
+
+def test_a_date_either_way_is_read_as_the_site_writes_dates(ruleset):
+    text = "A headline\n• 8/10/2018\n\nThe story begins here. It ends here.\n"
+    assert parsed(text, ruleset, provenance.Given(site_order="DMY")).published == "2018-10-08"
+    assert parsed(text, ruleset, provenance.Given(site_order="MDY")).published == "2018-08-10"
+
+
+def test_the_figures_settle_the_articles_own_way_of_writing_dates(ruleset):
+    assert parsed("A headline\n• 13/8/2018\n\nThe story. It ends.\n", ruleset).date_order == "DMY"
+    assert parsed("A headline\n• 8/13/2018\n\nThe story. It ends.\n", ruleset).date_order == "MDY"
+    assert parsed("A headline\n• 8/10/2018\n\nThe story. It ends.\n", ruleset).date_order is None
+
+
+def test_a_date_either_way_is_read_by_the_weekday_it_names(ruleset):
+    article = parsed("A headline\nMonday, 11.05.2012 / 12:04 AM\n\nThe story begins here. It ends here.\n", ruleset)
+    assert article.published == "2012-11-05"  # 5 November 2012 was a Monday; 11 May a Friday
+    assert article.published_evidence.endswith("(read by the weekday it names)")
+
+
+@pytest.mark.parametrize("opening", [
+    "LONDON, July 24, 2012 (AP) — Britain deployed more troops. It ends here.",
+    "BEIRUT, 24 July 2012 - The army moved north. It ends here.",
+])
+def test_a_wire_storys_dateline_dates_it(ruleset, opening):
+    article = parsed(f"A headline\n\n{opening}\n\nA second paragraph names 30 July 2012.\n", ruleset)
+    assert (article.published, article.published_from) == ("2012-07-24", "dateline")
+
+
+def test_dates_in_other_languages_and_scripts(ruleset):
+    arabic = parsed("عنوان الخبر\nنشر في ١٠ أغسطس ٢٠١٨\n\nقال المسؤول إن المحادثات ستستمر. وانتهى الاجتماع.\n", ruleset)
+    assert arabic.published == "2018-08-10"
+
+
+def test_the_text_dates_an_article_last_and_as_about(ruleset):
+    text = "A headline\n\nOn August 30th the minister spoke, a year after the 2017 talks. In 2018 he spoke again.\n"
+    article = parsed(text, ruleset)
+    assert (article.published, article.published_from) == ("2018-08-30", "text")
+    assert "August 30th (the year 2018 from the text)" in article.published_evidence
+    assert parsed(text, ruleset, provenance.Given(from_text=False)).published is None
+
+
+def test_the_text_never_dates_an_article_by_an_event_to_come_or_after_its_import(ruleset):
+    text = ("A headline\n\nThe talks of 3 August 2018 failed. A summit is expected on 7 September 2018."
+            " It ends here.\n")
+    assert parsed(text, ruleset).published == "2018-08-03"
+    early = provenance.Given(imported=dt.date(2018, 8, 1))
+    assert parsed(text, ruleset, early).published is None
+
+
+def test_the_text_dates_by_the_caption_inside_the_article_not_by_a_sidebar(ruleset):
+    text = ("A headline\n\nTroops in a convoy on August 29, 2018. (AFP)\n\nThe army moved. It ends here.\n\n"
+            "Related: the summit of 12 December 2019\n")
+    assert parsed(text, ruleset).published == "2018-08-29"
 
 
 def test_source_from_a_source_line_or_a_dateline(ruleset):

@@ -20,16 +20,22 @@ def columns(db, table):
 
 def test_schema(fresh_db):
     assert columns(fresh_db, "articles") == [
-        ("id", "INTEGER", 0, 1), ("digest", "TEXT", 1, 0), ("title", "TEXT", 1, 0), ("published", "TEXT", 0, 0),
-        ("published_from", "TEXT", 0, 0), ("published_evidence", "TEXT", 0, 0), ("source", "TEXT", 0, 0),
+        ("id", "INTEGER", 0, 1), ("digest", "TEXT", 1, 0), ("title", "TEXT", 1, 0), ("title_from", "TEXT", 0, 0),
+        ("published", "TEXT", 0, 0), ("published_from", "TEXT", 0, 0), ("published_evidence", "TEXT", 0, 0),
+        ("date_order", "TEXT", 0, 0), ("source", "TEXT", 0, 0),
         ("source_from", "TEXT", 0, 0), ("url", "TEXT", 0, 0), ("language", "TEXT", 0, 0),
         ("path", "TEXT", 1, 0), ("word_count", "INTEGER", 1, 0),
         ("imported_at", "TEXT", 1, 0), ("pipeline", "TEXT", 1, 0), ("entity_model", "TEXT", 0, 0),
         ("site_id", "INTEGER", 0, 0),
     ]
     assert {(tuple(i.columns), i.unique) for i in fresh_db.table("articles").indexes} == {
-        (("digest",), 1), (("published",), 0), (("source",), 0), (("site_id",), 0)
+        (("digest",), 1), (("published",), 0), (("source",), 0), (("site_id", "date_order"), 0)
     }
+    assert columns(fresh_db, "file_metadata") == [
+        ("path", "TEXT", 0, 1), ("url", "TEXT", 0, 0), ("title", "TEXT", 0, 0), ("published", "TEXT", 0, 0),
+        ("source", "TEXT", 0, 0), ("source_from", "TEXT", 0, 0), ("language", "TEXT", 0, 0),
+        ("manifest", "TEXT", 0, 0),
+    ]
     assert [fk.other_table for fk in fresh_db.table("articles").foreign_keys] == ["sites"]
     assert columns(fresh_db, "site_lines") == [
         ("site_id", "INTEGER", 1, 1), ("key", "INTEGER", 1, 2), ("files", "INTEGER", 1, 0), ("template", "INTEGER", 1, 0),
