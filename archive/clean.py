@@ -50,6 +50,8 @@ class Rule:
     metadata: bool = False
     outside_text: bool = False
     post: bool = False
+    # A rule that keeps what it matches: no rule or detector removes such a line.
+    keep: bool = False
 
     def match(self, line: str) -> re.Match[str] | None:
         if self.max_length is not None and len(line) > self.max_length:
@@ -109,6 +111,8 @@ class Cleaned:
     template: str = ""
     # What the detector saw of each line it weighed, for ``archive clean --explain``.
     seen: dict[int, str] = field(default_factory=dict)
+    # The lines a keep rule holds in the text, each with the rule's name.
+    pinned: dict[int, str] = field(default_factory=dict)
 
     @property
     def content(self) -> list[Line]:
@@ -146,6 +150,7 @@ def _compile(raw: dict, agencies: Sequence[str], origin: str) -> Rule:
         metadata=bool(raw.get("metadata", False)),
         outside_text=bool(raw.get("outside_text", False)),
         post=bool(raw.get("post", False)),
+        keep=bool(raw.get("keep", False)),
     )
 
 
@@ -194,6 +199,9 @@ def clean(text: str, ruleset: RuleSet, templates: sites.Templates = sites.EMPTY)
     the archive's templates, the lines of the file's site's template go too."""
     lines: list[Line] = []
     removed: list[Removed] = []
+    pinned: dict[int, str] = {}
+    keeping = [rule for rule in ruleset.rules if rule.keep]
+    dropping = [rule for rule in ruleset.rules if not rule.keep]
     text = normalize_text(text)
     raw_lines = [normalize_line(raw) for raw in text.split("\n")]
     sentences = [n for n, line in enumerate(raw_lines, start=1) if _sentence(line)]
@@ -202,7 +210,12 @@ def clean(text: str, ruleset: RuleSet, templates: sites.Templates = sites.EMPTY)
         if not line:
             lines.append(Line(number, ""))
             continue
-        for rule in ruleset.rules:
+        keeper = next((rule for rule in keeping if rule.match(line)), None)
+        if keeper is not None:  # a user's rule says this is text, whatever else would say
+            pinned[number] = keeper.name
+            lines.append(Line(number, line))
+            continue
+        for rule in dropping:
             if rule.outside_text and first <= number <= last:
                 continue
             m = rule.match(line)
@@ -212,7 +225,7 @@ def clean(text: str, ruleset: RuleSet, templates: sites.Templates = sites.EMPTY)
                 break
         else:
             lines.append(Line(number, line))
-    cleaned = Cleaned(lines, removed, text)
+    cleaned = Cleaned(lines, removed, text, pinned=pinned)
     kept = [line.text for line in lines if line.text]
     cleaned.language = language.identify("\n".join(kept)) if kept else None
     # The headline printed twice is known before the page is weighed (the first
@@ -242,14 +255,15 @@ def _main_text(cleaned: Cleaned, templates: sites.Templates) -> Cleaned:
                                     language.stopwords(cleaned.language), found.core, found.run or found.core)
     site = templates.site_for(cleaned.keys)
     template = templates.template.get(site, {}) if site is not None else {}
-    known = {line.number: template[k] for line in content if (k := sites.key(line.text)) in template}
+    known = {line.number: template[k] for line in content
+             if (k := sites.key(line.text)) in template and line.number not in cleaned.pinned}
     cleaned.site, cleaned.template = site, templates.digest.get(site, "") if site is not None else ""
     if known:
         found = detect.detect(weighed, cleaned.language, frozenset(known), ruled=ruled)
     cleaned.headline = found.headline
     cleaned.seen = {number: f"{kind}: {why}" for number, kind, why in found.seen}
     files = templates.files.get(site, 0) if site is not None else 0
-    gone = [r for r in found.removed if r.number not in known]
+    gone = [r for r in found.removed if r.number not in known and r.number not in cleaned.pinned]
     gone += [detect.Removal(n, SITE_TEMPLATE, f"in {count} of the {files} files of this site")
              for n, count in known.items()]
     if not gone:
@@ -271,7 +285,8 @@ def _drop_repeated_title(cleaned: Cleaned) -> Cleaned:
         return cleaned
     at = next((i for i, line in enumerate(content) if line.number == cleaned.headline), 0)
     title_key = fold(content[at].text)
-    repeats = {line.number for line in content[at + 1 : at + TITLE_REPEAT_WINDOW] if fold(line.text) == title_key}
+    repeats = {line.number for line in content[at + 1 : at + TITLE_REPEAT_WINDOW]
+               if fold(line.text) == title_key and line.number not in cleaned.pinned}
     if not repeats:
         return cleaned
     cleaned.removed = sorted(cleaned.removed + [
@@ -310,6 +325,9 @@ def explain(text: str, ruleset: RuleSet, templates: sites.Templates = sites.EMPT
             decisions.append(Decision(number, line, "drop", r.reason, r.evidence or f"rule: {ruleset.describe(r.reason)}"))
         elif number == title:
             decisions.append(Decision(number, line, "title", "", "the headline: " + cleaned.seen.get(number, "")))
+        elif number in cleaned.pinned:
+            decisions.append(Decision(number, line, "keep", cleaned.pinned[number],
+                                      f"rule: {ruleset.describe(cleaned.pinned[number])}"))
         else:
             decisions.append(Decision(number, line, "keep", "", cleaned.seen.get(number, "")))
     return decisions

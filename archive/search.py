@@ -126,6 +126,16 @@ def _group(terms: list[Term]) -> str:
 _SEGMENT = re.compile(r"[\n.!?;:…]+")
 
 
+def warm() -> None:
+    """Load what a pasted passage is read with (the language model, the
+    stoplists) before the first search needs it: inside a query, loading
+    counts against the SQL time limit, and every thread would load it at once."""
+    from .language import identify, stoplists
+
+    stoplists()
+    identify("A sentence to wake the language model with.")
+
+
 def passage_query(text: str) -> str:
     """A pasted passage as a few of its phrases, spread over it, joined by OR.
 

@@ -25,7 +25,7 @@ from datasette import hookimpl
 from datasette.utils import derive_named_parameters
 from markupsafe import Markup, escape
 
-from . import pages
+from . import pages, search
 from .entities import name_key
 from .search import to_fts_query
 from .sqlite import sqlite3
@@ -89,6 +89,12 @@ def page_number(value: str | None) -> int:
         return max(1, int(value or "1"))
     except ValueError:
         return 1
+
+
+@hookimpl
+def startup(datasette):
+    if DATABASE in datasette.databases:
+        search.warm()
 
 
 @hookimpl

@@ -47,7 +47,8 @@ def article(stories: list[Story], number: int, seed: int = 0) -> str:
     """The text of article ``number``: the same for the same number and seed."""
     rng = random.Random(f"{seed}:{number}")
     main, *others = rng.sample(stories, 3)
-    count = rng.randint(2, 3)
+    # About six paragraphs in all, as a whole article has.
+    count = rng.randint(3, 6)
     paragraphs = list(main.paragraphs[:count])
     for other in others[: rng.randint(1, 2)]:
         at = rng.randrange(len(paragraphs) + 1)

@@ -22,6 +22,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from archive import entities, ingest, store
+from archive.language import stopwords
 from archive.clean import load_rules
 from archive.serve import make_datasette
 from archive.sqlite import sqlite3
@@ -32,14 +33,12 @@ from .corpus import generate, load_stories
 ROOT = Path(__file__).resolve().parent.parent
 # The imports without entities take seconds: each is timed this many times.
 IMPORT_RUNS = 3
-# Words too common to be worth a search: the frequent-word queries are the most
-# frequent of the rest, which is what makes them slow.
-STOPWORDS = set(
-    "a about after all also an and any are as at be been but by can could did do for from had has have he her "
-    "him his how i if in into is it its just last like made make many may more most mr much new no not now of "
-    "on one only or other our out over said say says she so some than that the their them then there these "
-    "they this those three time to two up us was we were what when which who will with would year years you".split()
-)
+# Words too common to be worth a search (jusText's English function words): the
+# frequent-word queries are the most frequent of the rest, which is what makes them slow.
+STOPWORDS = stopwords("English")
+# A pasted passage is a paragraph of the archive of at least this many words, up to 2,000 characters.
+PASTED_MIN_WORDS = 30
+PASTED_MAX_CHARS = 2000
 # The search as a Datasette user would first write it: ORDER BY rank over the
 # full-text match, with highlights, snippets and the page's LIMIT.
 PLAIN_ARTICLES = (
@@ -330,8 +329,26 @@ def query_mix(db_path: Path, per_kind: int, seed: int = 0) -> dict[str, list[str
             i = rng.randrange(len(words) - 1)
             phrases.append(f'"{words[i]} {words[i + 1]}"')
     either = [f"{rng.choice(frequent)} OR {rng.choice(rare)}" for _ in range(per_kind)]
+    pasted = []
+    while len(pasted) < per_kind:
+        row = conn.execute("select text from paragraphs where rowid = ?", [rng.randint(1, count)]).fetchone()
+        if row and len(row[0].split()) >= PASTED_MIN_WORDS and len(row[0]) <= PASTED_MAX_CHARS:
+            pasted.append(row[0])
     conn.close()
-    return {"frequent word": frequent, "rare word": rare, "phrase": phrases, "OR": either}
+    return {"frequent word": frequent, "rare word": rare, "phrase": phrases, "OR": either, "pasted paragraph": pasted}
+
+
+async def first_holds(ds, query: str, q: str) -> bool:
+    """Whether the first result of a pasted paragraph holds it (the corpus
+    draws its paragraphs from the BBC stories, so several articles may)."""
+    response = await ds.client.get(f"/archive/{query}.json", params={"q": q, "_shape": "array"})
+    rows = response.json()
+    if not rows:
+        return False
+    article = rows[0].get("article_id") or rows[0].get("id")
+    db = ds.get_database("archive")
+    found = await db.execute("select 1 from paragraphs where article_id = ? and text = ?", [article, q])
+    return bool(found.rows)
 
 
 async def time_canned(ds, query: str, params: dict[str, str]) -> tuple[float, bool]:
@@ -378,6 +395,14 @@ def bench_search(report: Report, db_path: Path, mix: dict[str, list[str]]) -> No
     report.table(
         ["query", "kind", "n", "p50 ms", "p95 ms", "max ms", "plain p50 ms", "plain p95 ms"], rows
     )
+    pasted = mix["pasted paragraph"]
+    first = {query: sum(asyncio.run(first_holds(ds, query, q)) for q in pasted)
+             for query in ("search_articles", "search_paragraphs")}
+    report.add()
+    report.add(f"A pasted paragraph ({PASTED_MIN_WORDS} words to {PASTED_MAX_CHARS:,} characters) finds an article"
+               f" holding it first: `search_articles` {first['search_articles']} of {len(pasted)},"
+               f" `search_paragraphs` {first['search_paragraphs']} of {len(pasted)}.")
+    report.add()
 
 
 class ModelOncePerText:
@@ -445,6 +470,50 @@ def bench_entity_pages(report: Report, db_path: Path, names: int) -> None:
         rows.append([f"`{query}`", len(times), ms(pct(times, 0.5)), f"**{ms(pct(times, 0.95))}**", ms(max(times)),
                      f"**{over}**"])
     report.table(["query", "names", "p50 ms", "p95 ms", "max ms", f"over Datasette's {limit} ms limit"], rows)
+
+
+def bench_pages(report: Report, db_path: Path, mix: dict[str, list[str]], n: int) -> None:
+    """Every page of the reading room as a browser asks for it (HTML), p95 over
+    ``n`` of each, the parameters drawn from the archive."""
+    conn = sqlite3.connect(db_path)
+    articles = [r[0] for r in conn.execute("select id from articles order by random() limit ?", [n])]
+    named = [r[0] for r in conn.execute(
+        "select id from entities where type != 'DATE' order by mention_count desc limit ?", [n // 2])]
+    named += [r[0] for r in conn.execute(
+        "select id from entities where type != 'DATE' order by random() limit ?", [n - len(named)])]
+    people = [r[0] for r in conn.execute(
+        "select name from entities where type = 'PERSON' order by mention_count desc limit 20")]
+    conn.close()
+    rng = random.Random(0)
+    words = mix["frequent word"] + mix["rare word"]
+    pages = {
+        "home `/`": ["/"] * n,
+        "search `/archive/search_articles?q=`": [f"/archive/search_articles?q={q}" for q in words[:n]],
+        "search, page 5, by date": [f"/archive/search_articles?q={q}&sort=date&page=5" for q in mix["frequent word"][:n]],
+        "paragraphs `/archive/search_paragraphs?q=`": [f"/archive/search_paragraphs?q={q}" for q in words[:n]],
+        "article `/archive/articles/ID`": [f"/archive/articles/{a}" for a in articles],
+        "article with marks `?q=`": [f"/archive/articles/{a}?q={rng.choice(words)}" for a in articles],
+        "entity `/archive/entities/ID`": [f"/archive/entities/{e}" for e in named],
+        "names `/archive/top_entities?type=PERSON`": ["/archive/top_entities?type=PERSON"] * n,
+        "naming both `/archive/articles_naming_both`": [
+            f"/archive/articles_naming_both?a={rng.choice(people)}&b={rng.choice(people)}" for _ in range(n)],
+    }
+    ds = make_datasette(db_path)
+
+    async def get(path: str) -> float:
+        start = time.perf_counter()
+        response = await ds.client.get(path)
+        elapsed = time.perf_counter() - start
+        if response.status_code != 200:
+            raise RuntimeError(f"{path}: {response.status_code} {response.text[:200]}")
+        return elapsed
+
+    rows = []
+    for name, paths in pages.items():
+        times = [asyncio.run(get(path)) for path in paths]
+        rows.append([name, len(times), ms(pct(times, 0.5)), f"**{ms(pct(times, 0.95))}**", ms(max(times))])
+    report.table(["page (HTML)", "n", "p50 ms", "p95 ms", "max ms"], rows)
+    report.add()
 
 
 # Load ---------------------------------------------------------------------
@@ -617,6 +686,13 @@ def main() -> None:
     report.add(f"On the {args.articles:,}-article archive with entities:")
     report.add()
     bench_entity_pages(report, with_entities, args.queries)
+
+    report.add("## The reading room's pages")
+    report.add()
+    report.add(f"Each page as a browser asks for it, through Datasette in process, on the {args.articles:,}-article")
+    report.add("archive with entities; the parameters drawn from the archive (half the names the most mentioned).")
+    report.add()
+    bench_pages(report, with_entities, mix, args.queries)
 
     report.add("## Under load")
     report.add()

@@ -133,6 +133,33 @@ def test_extra_rules_file_extends_the_builtin_rules(tmp_path, ruleset):
     assert cleaned(text, ruleset).removed == []
 
 
+def test_a_keep_rule_holds_a_line_in_the_text_against_rules_and_detectors(tmp_path, ruleset):
+    from .pages import STORIES, story, whole_page
+
+    s = story(STORIES[0])
+    page = whole_page(s)
+    before = {r.text: r.reason for r in clean(page, ruleset).removed}
+    assert {"Related stories", "Share this article"} <= set(before)  # removed, as boilerplate
+    rules = tmp_path / "mine.yml"
+    rules.write_text(
+        "rules:\n"
+        "  - name: our-related-list\n"
+        "    description: In this collection the related stories are part of what was kept.\n"
+        "    pattern: '^(?:related stories|share this article)$'\n"
+        "    keep: true\n", encoding="utf-8")
+    keeping = load_rules([rules])
+    after = clean(page, keeping)
+    kept = {line.text for line in after.lines}
+    assert {"Related stories", "Share this article"} <= kept
+    assert not {"Related stories", "Share this article"} & {r.text for r in after.removed}
+    # Everything else the page's cleaning removed still goes.
+    assert {r.text for r in after.removed} == set(before) - {"Related stories", "Share this article"}
+    from archive.clean import explain
+
+    decisions = {d.text: d for d in explain(page, keeping)}
+    assert (decisions["Related stories"].decision, decisions["Related stories"].reason) == ("keep", "our-related-list")
+
+
 @pytest.mark.parametrize(
     "content, message",
     [
