@@ -182,9 +182,12 @@ def import_files(
             saved |= batch_saved
             summary.updated += len(_learn(db, ruleset, extractor, max_bytes, date_from_text) - saved)
         learned.append(sites.load(db))
-    if extractor is not None and (summary.imported or summary.updated or entities.needs_linking(db, extractor.aliases)):
+    # What changed is linked, in proportion to the change; without an extractor,
+    # by the alias file the archive was last linked by, when that is the built-in one.
+    aliases = extractor.aliases if extractor is not None else entities.load_aliases()
+    if entities.needs_linking(db, aliases) and (extractor is not None or not entities.linked_by_others(db, aliases)):
         with store.transaction(db):
-            entities.link(db, extractor.aliases)
+            entities.link(db, aliases)
     return summary
 
 
@@ -397,8 +400,8 @@ def reannotate(
         found = extractor.extract(paragraphs)
         with store.transaction(db):
             for article_id, mentions in zip(chunk, found):
-                store.replace_mentions(db, article_id, mentions, extractor.stamp)
+                entities.replace_mentions(db, article_id, mentions, extractor.stamp)
                 if on_article:
                     on_article()
     with store.transaction(db):
-        return entities.link(db, extractor.aliases)
+        return entities.link(db, extractor.aliases, everything=True)

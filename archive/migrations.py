@@ -250,6 +250,22 @@ def file_metadata_and_date_order(db: sqlite_utils.Database) -> None:
         "language": str, "manifest": str}, pk="path"))
 
 
+@MIGRATIONS(name="incremental-linking")
+def incremental_linking(db: sqlite_utils.Database) -> None:
+    """What linking keeps between links, so that it works in proportion to a
+    change; an archive linked before is linked whole once, on its next import."""
+    db.execute(_table(db, "name_votes", {"name_key": str, "type": str, "entity_key": str}, pk="name_key",
+                      not_null={"type", "entity_key"}))
+    db.table("name_votes").create_index(["entity_key"])
+    db.execute(_table(db, "person_parts", {"part": str, "name_key": str}, pk=("part", "name_key"),
+                      without_rowid=True))
+    db.execute(_table(db, "entity_spellings", {"name_key": str, "entity_id": int}, pk=("name_key", "entity_id"),
+                      foreign_keys=[("entity_id", "entities", "id")], without_rowid=True))
+    db.table("entity_spellings").create_index(["entity_id"])
+    db.execute(_table(db, "link_pending", {"name_key": str}, pk="name_key"))
+    db.execute(_table(db, "link_pending_articles", {"article_id": int}, pk="article_id"))
+
+
 def _table(db: sqlite_utils.Database, name: str, columns: dict, without_rowid: bool = False, **spec) -> str:
     """A CREATE TABLE statement as sqlite-utils writes it, as a new archive has it."""
     sql = db.create_table_sql(name, columns, **spec).rstrip().rstrip(";")

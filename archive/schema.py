@@ -156,6 +156,37 @@ TABLES: dict[str, dict] = {
         "foreign_keys": [("entity_id", "entities", "id")],
         "indexes": [["entity_id"]],
     },
+    # What linking keeps between links (linking.py): each mention name's type
+    # by its own vote and the entity it joins; the short names a longer
+    # person's name can be written as; every folded spelling of each entity.
+    "name_votes": {
+        "columns": {"name_key": str, "type": str, "entity_key": str},
+        "pk": "name_key",
+        "not_null": {"type", "entity_key"},
+        "indexes": [["entity_key"]],
+    },
+    "person_parts": {
+        "columns": {"part": str, "name_key": str},
+        "pk": ("part", "name_key"),
+        "without_rowid": True,
+    },
+    "entity_spellings": {
+        "columns": {"name_key": str, "entity_id": int},
+        "pk": ("name_key", "entity_id"),
+        "foreign_keys": [("entity_id", "entities", "id")],
+        "indexes": [["entity_id"]],
+        "without_rowid": True,
+    },
+    # What changed since the last link: the names of the mentions an import
+    # removed or added, and their articles. Linking starts from there.
+    "link_pending": {
+        "columns": {"name_key": str},
+        "pk": "name_key",
+    },
+    "link_pending_articles": {
+        "columns": {"article_id": int},
+        "pk": "article_id",
+    },
     # Every file that holds an article's text: the same story saved twice is one article.
     "article_files": {
         "columns": {"path": str, "article_id": int, "sha256": str, "encoding": str, "repairs": str, "imported_at": str},

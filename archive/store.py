@@ -19,7 +19,8 @@ except ImportError:  # Windows: SQLite's own locking still keeps the file whole
 import sqlite_utils
 
 from . import migrations, sites
-from .entities import Mention
+from . import linking
+from .extraction import Mention
 from .parse import Article
 from .sqlite import sqlite3
 
@@ -193,7 +194,7 @@ def save(db: sqlite_utils.Database, doc: Document) -> Status:
         _clear(db, article_id)
         _rewrite(db, article_id, doc)
     if mentions_stale:
-        replace_mentions(db, article_id, doc.mentions or [], doc.entity_model)
+        linking.replace_mentions(db, article_id, doc.mentions or [], doc.entity_model)
     db.conn.execute(
         "INSERT OR REPLACE INTO article_files (path, article_id, sha256, encoding, repairs, imported_at)"
         " VALUES (?, ?, ?, ?, ?, ?)",
@@ -257,27 +258,6 @@ def needs_work(db: sqlite_utils.Database, digest: str, pipeline: str, entity_mod
     return stored is None or stored[1] != pipeline or (entity_model is not None and stored[2] != entity_model)
 
 
-def replace_mentions(
-    db: sqlite_utils.Database, article_id: int, mentions: list[Mention], entity_model: str | None
-) -> None:
-    """An article's mentions, all replaced at once; entities.link() attaches them to entities."""
-    conn = db.conn
-    conn.execute("DELETE FROM article_entities WHERE article_id = ?", [article_id])
-    conn.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
-    paragraph_ids = [row[0] for row in conn.execute(
-        "SELECT id FROM paragraphs WHERE article_id = ? ORDER BY position", [article_id]
-    )]
-    conn.executemany(
-        "INSERT INTO mentions (article_id, paragraph_id, text, start, end, label, label_source, name_key, value)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (article_id, paragraph_ids[m.paragraph], m.text, m.start, m.end, m.label, m.source, m.key, m.value)
-            for m in mentions
-        ],
-    )
-    conn.execute("UPDATE articles SET entity_model = ? WHERE id = ?", [entity_model, article_id])
-
-
 def _insert(db: sqlite_utils.Database, doc: Document) -> int:
     article = doc.article
     article_id = db.conn.execute(
@@ -316,9 +296,7 @@ def _describe(db: sqlite_utils.Database, article_id: int, article: Article) -> N
         f"UPDATE articles SET {', '.join(f'{c} = ?' for c in DESCRIBED)} WHERE id = ?",
         [*(getattr(article, c) for c in DESCRIBED), article_id],
     )
-    # An entity's articles come in date order from their links, which repeat the date.
-    db.conn.execute("UPDATE article_entities SET published = ? WHERE article_id = ? AND published IS NOT ?",
-                    [article.published, article_id, article.published])
+    linking.set_published(db, article_id, article.published)
 
 
 def _redescribe(db: sqlite_utils.Database, article_id: int, article: Article) -> bool:
@@ -391,7 +369,8 @@ def _clear(db: sqlite_utils.Database, article_id: int) -> None:
     row and its files aside."""
     unindex_article(db, article_id)
     sites.forget(db, article_id)
-    for table in ("article_entities", "mentions", "removed_lines", "paragraphs", "article_keys"):
+    linking.forget(db, article_id)
+    for table in ("removed_lines", "paragraphs", "article_keys"):
         db.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
 
 

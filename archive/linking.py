@@ -1,0 +1,398 @@
+"""Stage 3b: mentions linked into entities across the archive, the owner of
+every entity table's SQL.
+
+A name's type is the vote of all its mentions, and a short name joins the
+archive's one longer person's name it stands for, so a new article can change
+an entity it does not name itself. Linking is in proportion to the change:
+what an import touched is recorded as it writes (``link_pending``: the names
+of the mentions it removed and added, and their articles), and ``link``
+works out from there: the votes of those names, the short names whose longer
+name may have changed, the entities all of them make or made, the articles
+naming them, and their counts, pairs and names. The result is the archive a
+linking of everything would make, row for row; linking everything is the same
+code with every name and article pending.
+
+Kept between links: each name's type and entity (``name_votes``), the short
+names a longer person's name can be written as (``person_parts``), every
+folded spelling of each entity (``entity_spellings``). Counts and pairs are
+kept by adding and taking off each article's part.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
+
+from .aliases import Aliases
+from .names import DATE_KEY, VOTE_WEIGHT, is_person_name, name_key, parts, vote
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from .extraction import Mention
+
+# Changes to how mentions are linked into entities (the vote, the merges) bump
+# this: an archive linked by other rules is linked again on the next import.
+LINK_VERSION = "2"
+# Values bound in one statement, well under SQLite's limit.
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class LinkSummary:
+    entities: int
+    mentions: int
+
+
+def link_stamp(aliases: Aliases) -> str:
+    """What entities are linked by; the archive keeps the stamp of its last linking."""
+    return f"v{LINK_VERSION}+aliases:{aliases.fingerprint}"
+
+
+# --- what an import changes ------------------------------------------------------------
+
+
+def replace_mentions(
+    db: "sqlite_utils.Database", article_id: int, mentions: "list[Mention]", entity_model: str | None
+) -> None:
+    """An article's mentions, all replaced at once; ``link`` attaches them to entities."""
+    conn = db.conn
+    forget(db, article_id)
+    paragraph_ids = [row[0] for row in conn.execute(
+        "SELECT id FROM paragraphs WHERE article_id = ? ORDER BY position", [article_id]
+    )]
+    conn.executemany(
+        "INSERT INTO mentions (article_id, paragraph_id, text, start, end, label, label_source, name_key, value)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (article_id, paragraph_ids[m.paragraph], m.text, m.start, m.end, m.label, m.source, m.key, m.value)
+            for m in mentions
+        ],
+    )
+    conn.executemany("INSERT OR IGNORE INTO link_pending (name_key) VALUES (?)", [(m.key,) for m in mentions])
+    conn.execute("INSERT OR IGNORE INTO link_pending_articles (article_id) VALUES (?)", [article_id])
+    conn.execute("UPDATE articles SET entity_model = ? WHERE id = ?", [entity_model, article_id])
+
+
+def forget(db: "sqlite_utils.Database", article_id: int) -> None:
+    """An article's mentions and links gone, before it changes or goes: its
+    names are pending, its part of the counts and pairs taken off."""
+    conn = db.conn
+    conn.execute("INSERT OR IGNORE INTO link_pending (name_key)"
+                 " SELECT DISTINCT name_key FROM mentions WHERE article_id = ?", [article_id])
+    if conn.execute("SELECT 1 FROM mentions WHERE article_id = ? LIMIT 1", [article_id]).fetchone():
+        conn.execute("INSERT OR IGNORE INTO link_pending_articles (article_id) VALUES (?)", [article_id])
+    _count(db, [article_id], -1)
+    conn.execute("DELETE FROM article_entities WHERE article_id = ?", [article_id])
+    conn.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
+
+
+def set_published(db: "sqlite_utils.Database", article_id: int, published: str | None) -> None:
+    """An entity's articles come in date order from their links, which repeat the date."""
+    db.conn.execute("UPDATE article_entities SET published = ? WHERE article_id = ? AND published IS NOT ?",
+                    [published, article_id, published])
+
+
+def needs_linking(db: "sqlite_utils.Database", aliases: Aliases) -> bool:
+    """Changes not linked yet (an import stopped before its link), or entities
+    linked by other rules than these."""
+    conn = db.conn
+    pending = conn.execute("SELECT 1 FROM link_pending LIMIT 1").fetchone() or conn.execute(
+        "SELECT 1 FROM link_pending_articles LIMIT 1").fetchone()
+    unlinked = conn.execute("SELECT 1 FROM mentions WHERE entity_id IS NULL LIMIT 1").fetchone()
+    return bool(pending or unlinked) or _stale(db, aliases)
+
+
+def linked_by_others(db: "sqlite_utils.Database", aliases: Aliases) -> bool:
+    """Entities linked, by other rules or aliases than these."""
+    stamp = db.conn.execute("SELECT value FROM _archive_state WHERE key = 'link'").fetchone()
+    return stamp is not None and stamp != (link_stamp(aliases),)
+
+
+def _stale(db: "sqlite_utils.Database", aliases: Aliases) -> bool:
+    """Linked by other rules, or by a version that kept none of the state."""
+    conn = db.conn
+    if conn.execute("SELECT 1 FROM mentions LIMIT 1").fetchone() is None:
+        return False
+    stamp = conn.execute("SELECT value FROM _archive_state WHERE key = 'link'").fetchone()
+    return stamp != (link_stamp(aliases),) or conn.execute("SELECT 1 FROM name_votes LIMIT 1").fetchone() is None
+
+
+# --- linking -------------------------------------------------------------------------------
+
+
+def link(db: "sqlite_utils.Database", aliases: Aliases, everything: bool = False) -> LinkSummary:
+    """Link what changed since the last link; everything, when asked, or when
+    the archive was linked by other rules. Inside the caller's transaction."""
+    conn = db.conn
+    everything = everything or _stale(db, aliases)
+    if everything:
+        _unlink_all(db)
+    names = {k for (k,) in conn.execute("SELECT name_key FROM link_pending")}
+    articles = {a for (a,) in conn.execute("SELECT article_id FROM link_pending_articles")}
+    for key, article in conn.execute("SELECT DISTINCT name_key, article_id FROM mentions WHERE entity_id IS NULL"):
+        names.add(key)
+        articles.add(article)
+    _relink(db, aliases, sorted(names), sorted(articles), everything)
+    conn.execute("DELETE FROM link_pending")
+    conn.execute("DELETE FROM link_pending_articles")
+    conn.execute("INSERT OR REPLACE INTO _archive_state (key, value) VALUES ('link', ?)", [link_stamp(aliases)])
+    entities = conn.execute("SELECT count(*) FROM entities").fetchone()[0]
+    mentions = conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
+    return LinkSummary(entities=entities, mentions=mentions)
+
+
+def _unlink_all(db: "sqlite_utils.Database") -> None:
+    """Every name and article pending, nothing kept but the entities' ids."""
+    conn = db.conn
+    for table in ("article_entities", "entity_pairs", "name_votes", "person_parts", "entity_spellings",
+                  "entity_names"):
+        conn.execute(f"DELETE FROM {table}")
+    conn.execute("UPDATE entities SET article_count = 0, mention_count = 0")
+    conn.execute("UPDATE mentions SET entity_id = NULL")
+    conn.execute("INSERT OR IGNORE INTO link_pending (name_key) SELECT DISTINCT name_key FROM mentions")
+    conn.execute("INSERT OR IGNORE INTO link_pending_articles (article_id) SELECT DISTINCT article_id FROM mentions")
+
+
+def _relink(db: "sqlite_utils.Database", aliases: Aliases, names: list[str], articles: list[int],
+            everything: bool) -> None:
+    conn = db.conn
+    # 1. The pending names' votes, and what they were.
+    _temp(db, "link_names", "name_key TEXT PRIMARY KEY", [(k,) for k in names])
+    before = {k: (kind, entity) for k, kind, entity in conn.execute(
+        "SELECT v.name_key, v.type, v.entity_key FROM temp.link_names JOIN name_votes v USING (name_key)")}
+    labels: dict[str, Counter] = defaultdict(Counter)
+    for key, label, source, count in conn.execute(
+        "SELECT m.name_key, m.label, m.label_source, count(*) FROM temp.link_names n"
+        " JOIN mentions m ON m.name_key = n.name_key GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+    ):
+        labels[key][label] += count * VOTE_WEIGHT.get(source, 1)
+    types = {key: vote(key, counts, aliases) for key, counts in labels.items()}
+    conn.executemany("DELETE FROM name_votes WHERE name_key = ?", [(k,) for k in before if k not in types])
+    conn.executemany(
+        "INSERT INTO name_votes (name_key, type, entity_key) VALUES (?, ?, ?)"
+        " ON CONFLICT (name_key) DO UPDATE SET type = excluded.type",
+        [(k, kind, before[k][1] if k in before else k) for k, kind in types.items()])
+    # 2. The longer people's names, by the short names they can be written as.
+    was = {k for k, (kind, _) in before.items() if is_person_name(k, kind)}
+    now = {k for k, kind in types.items() if is_person_name(k, kind)}
+    conn.executemany("DELETE FROM person_parts WHERE part = ? AND name_key = ?",
+                     [(p, k) for k in sorted(was - now) for p in parts(k)])
+    conn.executemany("INSERT OR IGNORE INTO person_parts (part, name_key) VALUES (?, ?)",
+                     [(p, k) for k in sorted(now - was) for p in parts(k)])
+    # 3. The entity of each pending name, and of each short name a changed longer name may take or leave.
+    shorts = sorted({p for k in was ^ now for p in parts(k)} - set(names))
+    _temp(db, "link_shorts", "name_key TEXT PRIMARY KEY", [(k,) for k in shorts])
+    kinds = dict(types)
+    targets_before = {k: entity for k, (_, entity) in before.items()}
+    for key, kind, entity in conn.execute(
+            "SELECT v.name_key, v.type, v.entity_key FROM temp.link_shorts JOIN name_votes v USING (name_key)"):
+        kinds[key] = kind
+        targets_before[key] = entity
+    targets = {key: _full_name(db, key, kind) or key for key, kind in kinds.items()}
+    conn.executemany("UPDATE name_votes SET entity_key = ? WHERE name_key = ? AND entity_key IS NOT ?",
+                     [(entity, key, entity) for key, entity in targets.items()])
+    # 4. The entities they make or made: rows written anew, the new ones numbered in key order.
+    affected = sorted({*targets.values(), *targets_before.values()})
+    rows = {entity: row for entity in affected if (row := _entity_row(db, aliases, entity)) is not None}
+    _temp(db, "link_entities", "key TEXT PRIMARY KEY", [(k,) for k in affected])
+    known = dict(conn.execute("SELECT e.key, e.id FROM temp.link_entities JOIN entities e USING (key)"))
+    conn.executemany("UPDATE entities SET name = ?, type = ?, aliases = ? WHERE key = ?",
+                     [(*rows[k], k) for k in rows if k in known])
+    conn.executemany(
+        "INSERT INTO entities (key, name, type, aliases, article_count, mention_count) VALUES (?, ?, ?, ?, 0, 0)",
+        [(k, *rows[k]) for k in rows if k not in known])
+    # 5. Mentions to their entities: every mention of a name whose entity
+    # changed, and the new mentions; then the links of the articles naming them.
+    moved = sorted(k for k in targets if k in targets_before and targets[k] != targets_before[k])
+    _temp(db, "link_moved", "name_key TEXT PRIMARY KEY", [(k,) for k in moved])
+    _temp(db, "link_articles", "article_id INTEGER PRIMARY KEY", [(a,) for a in articles])
+    entity_of = ("(SELECT e.id FROM name_votes v JOIN entities e ON e.key = v.entity_key"
+                 " WHERE v.name_key = mentions.name_key)")
+    conn.execute(f"UPDATE mentions SET entity_id = {entity_of}"
+                 " WHERE name_key IN (SELECT name_key FROM temp.link_moved)")
+    conn.execute(f"UPDATE mentions SET entity_id = {entity_of}"
+                 " WHERE article_id IN (SELECT article_id FROM temp.link_articles) AND entity_id IS NULL")
+    conn.execute("INSERT OR IGNORE INTO temp.link_articles (article_id) SELECT DISTINCT article_id FROM mentions"
+                 " WHERE name_key IN (SELECT name_key FROM temp.link_moved)")
+    relinked = [a for (a,) in conn.execute("SELECT article_id FROM temp.link_articles ORDER BY article_id")]
+    counted: set[int] = set()
+    if not everything:
+        counted |= _count(db, relinked, -1)
+        conn.execute("DELETE FROM article_entities WHERE article_id IN (SELECT article_id FROM temp.link_articles)")
+    # One sorted pass over the mentions: a look-up of each pair's first mention
+    # would read an article's mentions again for every entity in it.
+    conn.execute(
+        "INSERT INTO article_entities (article_id, entity_id, mentions, first_mention, published)"
+        " SELECT first.article_id, entity_id, mentions, first.id, articles.published FROM ("
+        "   SELECT m.article_id, m.entity_id, m.id, count(*) OVER pair AS mentions,"
+        "     row_number() OVER (pair ORDER BY p.position, m.start, m.id) AS place"
+        "   FROM temp.link_articles t JOIN mentions m ON m.article_id = t.article_id"
+        "   JOIN paragraphs p ON p.id = m.paragraph_id"
+        "   WINDOW pair AS (PARTITION BY m.article_id, m.entity_id)) AS first"
+        " JOIN articles ON articles.id = first.article_id"
+        " WHERE place = 1"
+    )
+    if everything:  # the same sums, counted in one pass
+        count_pairs(db)
+        conn.execute(
+            "UPDATE entities SET (article_count, mention_count) = (SELECT count(*), coalesce(sum(mentions), 0)"
+            " FROM article_entities a WHERE a.entity_id = entities.id)")
+    else:
+        counted |= _count(db, relinked, +1)
+    # 6. The spellings of every entity written or counted anew; entities no article names go.
+    ids = dict(conn.execute("SELECT e.key, e.id FROM temp.link_entities JOIN entities e USING (key)"))
+    _respell(db, {ids[k]: row for k, row in rows.items()}, counted | set(ids.values()), everything)
+    for table in ("link_names", "link_shorts", "link_entities", "link_moved", "link_articles"):
+        conn.execute(f"DROP TABLE temp.{table}")
+
+
+def _full_name(db: "sqlite_utils.Database", key: str, kind: str) -> str | None:
+    """The archive's one longer person's name a short name stands for (the rule
+    of ``names.People``, with the archive's people)."""
+    from .names import PLACES, SHORT_NAME_WORDS
+
+    if kind in PLACES or kind == "DATE" or len(key.split()) > SHORT_NAME_WORDS:
+        return None
+    found = db.conn.execute("SELECT name_key FROM person_parts WHERE part = ? LIMIT 2", [key]).fetchall()
+    return found[0][0] if len(found) == 1 else None
+
+
+def _entity_row(db: "sqlite_utils.Database", aliases: Aliases, entity: str) -> tuple[str, str, str] | None:
+    """An entity's name, type and spellings, from the mentions of its names; a
+    short name that joined it has no say in its type. None for an entity no
+    name makes any more."""
+    conn = db.conn
+    members = [k for (k,) in conn.execute(
+        "SELECT name_key FROM name_votes WHERE entity_key = ? ORDER BY name_key", [entity])]
+    if not members:
+        return None
+    own: Counter = Counter()
+    texts: Counter = Counter()
+    for key, label, source, text, count in conn.execute(
+        f"SELECT name_key, label, label_source, text, count(*) FROM mentions WHERE name_key IN ({_marks(members)})"
+        " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4", members
+    ):
+        if key == entity:
+            own[label] += count * VOTE_WEIGHT.get(source, 1)
+        texts[text] += count
+    kind = vote(entity, own, aliases)
+    alias = aliases.by_key.get(entity)
+    if kind == "DATE":
+        name = entity[len(DATE_KEY):] if _is_iso(entity[len(DATE_KEY):]) else texts.most_common(1)[0][0]
+    elif alias is not None and alias.key == entity:
+        name = alias.name
+    else:
+        full = [t for t in texts if name_key(t) == entity] or list(texts)
+        name = max(full, key=lambda t: (texts[t], len(t), t))
+    spellings = [t for t, _ in texts.most_common()]
+    if alias is not None and alias.key == entity:
+        spellings = list(dict.fromkeys([*spellings, *alias.names]))
+    return name, kind, json.dumps(spellings, ensure_ascii=False)
+
+
+def _count(db: "sqlite_utils.Database", articles: list[int], sign: int) -> set[int]:
+    """Add (+1) or take off (-1) the part these articles have in the entities'
+    counts and in the pairs, from their rows of article_entities. Dates are
+    left out of the pairs, as on the page."""
+    touched: set[int] = set()
+    if not articles:
+        return touched
+    conn = db.conn
+    for chunk in _chunks(articles):
+        marks = _marks(chunk)
+        counts = conn.execute(
+            f"SELECT entity_id, count(*), sum(mentions) FROM article_entities WHERE article_id IN ({marks})"
+            " GROUP BY entity_id", chunk).fetchall()
+        conn.executemany("UPDATE entities SET article_count = article_count + ?, mention_count = mention_count + ?"
+                         " WHERE id = ?", [(sign * n, sign * m, e) for e, n, m in counts])
+        touched.update(e for e, _, _ in counts)
+        pairs = conn.execute(
+            "SELECT a.entity_id, b.entity_id, count(*), sum(b.mentions) FROM article_entities a"
+            " JOIN article_entities b ON b.article_id = a.article_id AND b.entity_id != a.entity_id"
+            " JOIN entities other ON other.id = b.entity_id AND other.type != 'DATE'"
+            f" WHERE a.article_id IN ({marks}) GROUP BY 1, 2", chunk).fetchall()
+        conn.executemany(
+            "INSERT INTO entity_pairs (entity_id, other_id, articles, mentions) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (entity_id, other_id) DO UPDATE SET articles = articles + excluded.articles,"
+            " mentions = mentions + excluded.mentions",
+            [(a, b, sign * n, sign * m) for a, b, n, m in pairs])
+    conn.execute("DELETE FROM entity_pairs WHERE articles <= 0")
+    return touched
+
+
+def _respell(db: "sqlite_utils.Database", rows: dict[int, tuple[str, str, str]], touched: set[int],
+             everything: bool) -> None:
+    """Every folded spelling of the entities rewritten, and for each spelling
+    of the entities touched the entity it names: the most mentioned that is
+    written so (the first made, on a tie); then entities no article names go."""
+    conn = db.conn
+    names: set[str] = set()
+    for entity, (_, _, spellings) in rows.items():
+        key = conn.execute("SELECT key FROM entities WHERE id = ?", [entity]).fetchone()[0]
+        old = set() if everything else {n for (n,) in conn.execute(
+            "SELECT name_key FROM entity_spellings WHERE entity_id = ?", [entity])}
+        new = {n for n in [key, *(name_key(s) for s in json.loads(spellings))] if n}
+        conn.executemany("DELETE FROM entity_spellings WHERE name_key = ? AND entity_id = ?",
+                         [(n, entity) for n in sorted(old - new)])
+        conn.executemany("INSERT OR IGNORE INTO entity_spellings (name_key, entity_id) VALUES (?, ?)",
+                         [(n, entity) for n in sorted(new - old)])
+        names |= old | new
+    empty = [e for (e,) in conn.execute("SELECT id FROM entities WHERE mention_count = 0")]
+    _temp(db, "link_touched", "entity_id INTEGER PRIMARY KEY", [(e,) for e in sorted(touched | set(empty))])
+    names.update(n for (n,) in conn.execute(
+        "SELECT s.name_key FROM temp.link_touched JOIN entity_spellings s USING (entity_id)"))
+    for chunk in _chunks(empty):
+        marks = _marks(chunk)
+        conn.execute(f"DELETE FROM entity_spellings WHERE entity_id IN ({marks})", chunk)
+        conn.execute(f"DELETE FROM entity_names WHERE entity_id IN ({marks})", chunk)
+        conn.execute(f"DELETE FROM entities WHERE id IN ({marks})", chunk)
+    _temp(db, "link_spellings", "name_key TEXT PRIMARY KEY", [(n,) for n in sorted(names)])
+    conn.execute("DELETE FROM entity_names WHERE name_key IN (SELECT name_key FROM temp.link_spellings)")
+    conn.execute(
+        "INSERT INTO entity_names (name_key, entity_id)"
+        " SELECT name_key, entity_id FROM ("
+        "   SELECT s.name_key, s.entity_id, row_number() OVER"
+        "     (PARTITION BY s.name_key ORDER BY e.mention_count DESC, e.id) AS place"
+        "   FROM temp.link_spellings t JOIN entity_spellings s USING (name_key)"
+        "   JOIN entities e ON e.id = s.entity_id)"
+        " WHERE place = 1")
+    conn.execute("DROP TABLE temp.link_touched")
+    conn.execute("DROP TABLE temp.link_spellings")
+
+
+def count_pairs(db: "sqlite_utils.Database") -> None:
+    """Every two entities named in the same articles, counted from the links
+    (for archives linked before pairs were kept)."""
+    db.conn.execute("DELETE FROM entity_pairs")
+    db.conn.execute(
+        "INSERT INTO entity_pairs (entity_id, other_id, articles, mentions)"
+        " SELECT a.entity_id, b.entity_id, count(*), sum(b.mentions)"
+        " FROM article_entities a"
+        " JOIN article_entities b ON b.article_id = a.article_id AND b.entity_id != a.entity_id"
+        " JOIN entities other ON other.id = b.entity_id AND other.type != 'DATE'"
+        " GROUP BY a.entity_id, b.entity_id"
+    )
+
+
+def _temp(db: "sqlite_utils.Database", name: str, columns: str, rows: Iterable[tuple]) -> None:
+    db.conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+    db.conn.execute(f"CREATE TEMP TABLE {name} ({columns})")
+    marks = ", ".join("?" for _ in columns.split(","))
+    db.conn.executemany(f"INSERT OR IGNORE INTO temp.{name} VALUES ({marks})", rows)
+
+
+def _chunks(items: list) -> Iterable[list]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _marks(items: list) -> str:
+    return ", ".join("?" for _ in items)
+
+
+def _is_iso(text: str) -> bool:
+    return bool(re.fullmatch(r"\d{4}-\d\d-\d\d", text))

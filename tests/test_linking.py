@@ -1,0 +1,115 @@
+"""Linking in proportion to the change: after any sequence of imports, edits
+and deletions, the archive linked step by step is the archive a linking of
+everything makes, row for row."""
+
+import random
+
+
+import pytest
+
+from archive import entities, ingest, store
+from archive.sqlite import sqlite3
+
+from .conftest import QUICK
+
+FIRST = ["Anna", "Karl", "Lena", "Omar", "Sara"]
+LAST = ["Berg", "Holm", "Nasser", "Varga"]
+PLACES = ["Vienna", "Aleppo", "Idlib", "Ankara"]
+ORGS = ["ACME", "UNHCR", "NATO", "SDF"]
+DAYS = ["Monday", "Tuesday", "Friday"]
+# Every table linking writes, with its rows in a stable order.
+TABLES = {
+    "entities": "SELECT id, key, name, type, aliases, article_count, mention_count FROM entities ORDER BY id",
+    "mentions": "SELECT id, entity_id FROM mentions ORDER BY id",
+    "article_entities": "SELECT * FROM article_entities ORDER BY entity_id, article_id",
+    "entity_pairs": "SELECT * FROM entity_pairs ORDER BY entity_id, other_id",
+    "entity_names": "SELECT * FROM entity_names ORDER BY name_key",
+    "name_votes": "SELECT * FROM name_votes ORDER BY name_key",
+    "person_parts": "SELECT * FROM person_parts ORDER BY part, name_key",
+    "entity_spellings": "SELECT * FROM entity_spellings ORDER BY name_key, entity_id",
+}
+
+
+def story(rng: random.Random, n: int) -> str:
+    """An article naming a few people in full and by surname, places, bodies and days."""
+    sentences = []
+    for _ in range(rng.randint(2, 6)):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        sentences.append(rng.choice([
+            f"{first} {last} met officials in {rng.choice(PLACES)} on {rng.choice(DAYS)}.",
+            f"Mr {last} said {rng.choice(ORGS)} would answer in {rng.choice(PLACES)}.",
+            f"{rng.choice(ORGS)} and {first} {last} spoke in 2018.",
+            f"Officials from {rng.choice(PLACES)} met {last} and {rng.choice(ORGS)}.",
+        ]))
+    return f"Report number {n}\n\n" + " ".join(sentences) + "\n"
+
+
+def rows(conn) -> dict[str, list]:
+    return {name: conn.execute(sql).fetchall() for name, sql in TABLES.items()}
+
+
+def relinked_whole(db, aliases) -> dict[str, list]:
+    copy = sqlite3.connect(":memory:")
+    db.conn.backup(copy)
+    whole = store.sqlite_utils.Database(copy)
+    whole.conn.isolation_level = None
+    with store.transaction(whole):
+        entities.link(whole, aliases, everything=True)
+    return rows(copy)
+
+
+@pytest.mark.parametrize("seed", range(2 if QUICK else 6))
+def test_linking_step_by_step_is_linking_everything(seed, db_path, ruleset, fake_extractor, tmp_path):
+    rng = random.Random(seed)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    db = store.open_db(db_path)
+    files: list = []
+    made = 0
+    for step in range(8 if QUICK else 14):
+        action = rng.choice(["add", "add", "edit", "delete"]) if files else "add"
+        batch = []
+        if action == "add":
+            for _ in range(rng.randint(1, 4)):
+                path = folder / f"{made:03}.txt"
+                path.write_text(story(rng, made), encoding="utf-8")
+                files.append(path)
+                batch.append(path)
+                made += 1
+        elif action == "edit":  # a file saved again with another text: its article replaced
+            path = rng.choice(files)
+            path.write_text(story(rng, made), encoding="utf-8")
+            made += 1
+            batch.append(path)
+        else:  # a file that now holds another file's text: its own article goes
+            path, other = rng.sample(files, 2) if len(files) > 1 else (files[0], files[0])
+            path.write_bytes(other.read_bytes())
+            batch.append(path)
+        ingest.import_files(db, batch, ruleset, extractor=fake_extractor, batch_size=rng.randint(1, 3))
+        assert not entities.needs_linking(db, fake_extractor.aliases)
+        assert rows(db.conn) == relinked_whole(db, fake_extractor.aliases), f"step {step}: {action}"
+    assert db.execute("SELECT count(*) FROM entities").fetchone()[0] > 5
+
+
+def test_a_short_name_follows_its_longer_name_as_the_archive_changes(db_path, ruleset, fake_extractor, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    db = store.open_db(db_path)
+
+    def entity_of(key):
+        return db.execute("SELECT e.key FROM name_votes v JOIN entities e ON e.key = v.entity_key"
+                          " WHERE v.name_key = ?", [key]).fetchone()
+
+    a = folder / "a.txt"
+    a.write_text("One\n\nMr Holm said ACME would answer in Vienna.\n", encoding="utf-8")
+    ingest.import_files(db, [a], ruleset, extractor=fake_extractor)
+    assert entity_of("holm") == ("holm",)
+    b = folder / "b.txt"
+    b.write_text("Two\n\nAnna Holm met officials in Aleppo on Monday.\n", encoding="utf-8")
+    ingest.import_files(db, [b], ruleset, extractor=fake_extractor)
+    assert entity_of("holm") == ("anna holm",)  # the archive's one Holm
+    c = folder / "c.txt"
+    c.write_text("Three\n\nKarl Holm met officials in Idlib on Friday.\n", encoding="utf-8")
+    ingest.import_files(db, [c], ruleset, extractor=fake_extractor)
+    assert entity_of("holm") == ("holm",)  # two now: the surname stands alone
+    assert rows(db.conn) == relinked_whole(db, fake_extractor.aliases)
