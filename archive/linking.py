@@ -193,6 +193,21 @@ def _relink(db: "sqlite_utils.Database", aliases: Aliases, names: list[str], art
         kinds[key] = kind
         targets_before[key] = entity
     targets = {key: _full_name(db, key, kind) or key for key, kind in kinds.items()}
+    # A short name may stand for one of these through another ("Tayyip" for
+    # "Tayyip Erdogan", now for "Recep Tayyip Erdogan"): those are worked out again too.
+    reach = {k for k in targets if targets[k] != targets_before.get(k)} | set(targets)
+    while reach:
+        _temp(db, "link_reach", "name_key TEXT PRIMARY KEY", [(k,) for k in sorted(reach)])
+        more = [(k, kind, entity) for k, kind, entity in conn.execute(
+            "SELECT v.name_key, v.type, v.entity_key FROM name_votes v"
+            " WHERE v.entity_key IN (SELECT name_key FROM temp.link_reach)") if k not in targets]
+        reach = set()
+        for key, kind, entity in more:
+            kinds[key] = kind
+            targets_before[key] = entity
+            targets[key] = _full_name(db, key, kind) or key
+            reach.add(key)
+    conn.execute("DROP TABLE IF EXISTS temp.link_reach")
     conn.executemany("UPDATE name_votes SET entity_key = ? WHERE name_key = ? AND entity_key IS NOT ?",
                      [(entity, key, entity) for key, entity in targets.items()])
     # 4. The entities they make or made: rows written anew, the new ones numbered in key order.
@@ -253,12 +268,12 @@ def _relink(db: "sqlite_utils.Database", aliases: Aliases, names: list[str], art
 def _full_name(db: "sqlite_utils.Database", key: str, kind: str) -> str | None:
     """The archive's one longer person's name a short name stands for (the rule
     of ``names.People``, with the archive's people)."""
-    from .names import PLACES, SHORT_NAME_WORDS
+    from .names import joins, longest
 
-    if kind in PLACES or kind == "DATE" or len(key.split()) > SHORT_NAME_WORDS:
+    if not joins(key, kind):
         return None
-    found = db.conn.execute("SELECT name_key FROM person_parts WHERE part = ? LIMIT 2", [key]).fetchall()
-    return found[0][0] if len(found) == 1 else None
+    return longest(key, lambda part: [n for (n,) in db.conn.execute(
+        "SELECT name_key FROM person_parts WHERE part = ? LIMIT 2", [part])])
 
 
 def _entity_row(db: "sqlite_utils.Database", aliases: Aliases, entity: str) -> tuple[str, str, str] | None:
@@ -279,7 +294,7 @@ def _entity_row(db: "sqlite_utils.Database", aliases: Aliases, entity: str) -> t
         if key == entity:
             own[label] += count * VOTE_WEIGHT.get(source, 1)
         texts[text] += count
-    kind = vote(entity, own, aliases)
+    kind = vote(entity, own, aliases) if own else "PERSON"  # a longer person's name with no mention left of its own
     alias = aliases.by_key.get(entity)
     if kind == "DATE":
         name = entity[len(DATE_KEY):] if _is_iso(entity[len(DATE_KEY):]) else texts.most_common(1)[0][0]

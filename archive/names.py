@@ -10,19 +10,22 @@ import unicodedata
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Iterable
 
+from . import gazetteer
 from .text import QUOTES
 
 if TYPE_CHECKING:
     from .aliases import Aliases
 
-NAME_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT")
+NAME_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART")
 TYPES = (*NAME_TYPES, "DATE")
 PLACES = frozenset({"GPE", "LOC", "FAC"})
 # Votes tie rarely; when they do, the more specific type wins.
-TYPE_ORDER = {t: i for i, t in enumerate(("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT"))}
+TYPE_ORDER = {t: i for i, t in enumerate(("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "WORK_OF_ART"))}
 DATE_KEY = "date:"
 # How much a mention's label counts in the vote, by what says it; an alias decides alone.
 VOTE_WEIGHT = {"model": 1, "context": 2, "name": 1, "alias": 1}
+# How much the gazetteer's word that a name is a place's counts, as a context cue does.
+GAZETTEER_WEIGHT = 2
 
 _DASHES = re.compile(r"[-‐‑‒–—_/]+")
 _NOT_NAME = re.compile(r"[^\w' &]+")
@@ -46,6 +49,9 @@ def vote(key: str, counts: Counter, aliases: "Aliases") -> str:
     alias = aliases.by_key.get(key)
     if alias is not None:
         return alias.type
+    if key in gazetteer.places():  # a vote, not an override: "Jordan" the player stays a person
+        counts = Counter(counts)
+        counts[max((t for t in counts if t in PLACES), key=counts.get, default="GPE")] += GAZETTEER_WEIGHT
     return min(counts, key=lambda t: (-counts[t], TYPE_ORDER.get(t, 99)))
 
 
@@ -67,10 +73,30 @@ class People:
         """The one longer person's name of the scope that a short name ("Putin",
         "De Mistura", "Serena") ends or begins, when there is exactly one and the
         short name is not a place's or a date's; else None."""
-        if kind in PLACES or kind == "DATE" or len(key.split()) > SHORT_NAME_WORDS:
+        if not joins(key, kind):
             return None
-        found = self.by_part.get(key, set())
-        return next(iter(found)) if len(found) == 1 else None
+        return longest(key, lambda part: self.by_part.get(part, set()))
+
+
+def longest(key: str, names_with_part) -> str | None:
+    """The one longer name a short name stands for, followed on to the one
+    longer name that one stands for in turn ("Tayyip" → "Tayyip Erdogan" →
+    "Recep Tayyip Erdogan"); None when there is none, or more than one."""
+    found, at = None, key
+    while True:
+        longer = [n for n in names_with_part(at) if len(n.split()) > len(at.split())]
+        if len(longer) != 1 or longer[0] == found:
+            return found
+        found = at = longer[0]
+
+
+def joins(key: str, kind: str | None) -> bool:
+    """Whether a name may be a short form of a longer person's name: a short
+    name, not a date, and not a place's unless only the model says so (it
+    calls surnames places often, the gazetteer knows better)."""
+    if kind == "DATE" or len(key.split()) > SHORT_NAME_WORDS:
+        return False
+    return kind not in PLACES or key not in gazetteer.places()
 
 
 def parts(key: str) -> list[str]:

@@ -453,6 +453,50 @@ def add_entities(report: Report, source: Path, db_path: Path) -> None:
     report.add()
 
 
+def bench_ten_more(report: Report, db_path: Path, stories, start: int, work: Path) -> None:
+    """Ten new files imported with entities into the large archive: the whole
+    import beside its extraction alone, and the linking it runs."""
+    from .corpus import article
+
+    folder = work / "ten-more"
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for n in range(start, start + 10):
+        path = folder / f"{n:07}.txt"
+        path.write_text(article(stories, n, seed=1), encoding="utf-8")
+        files.append(path)
+    ruleset = load_rules()
+    extractor = entities.Extractor(entities.load_model(), entities.load_aliases())
+    paragraphs = [ingest.prepare(path, ruleset).article.paragraphs for path in files]
+    extractor.extract(paragraphs)  # the model warmed up, as the import finds it
+    start_extract = time.perf_counter()
+    extractor.extract(paragraphs)
+    extraction = time.perf_counter() - start_extract
+    linked: list[float] = []
+    real_link = entities.link
+
+    def timed_link(*args, **kwargs):
+        begun = time.perf_counter()
+        try:
+            return real_link(*args, **kwargs)
+        finally:
+            linked.append(time.perf_counter() - begun)
+
+    entities.link = timed_link
+    try:
+        db = store.open_db(db_path)
+        begun = time.perf_counter()
+        summary = ingest.import_files(db, files, ruleset, extractor=extractor)
+        total = time.perf_counter() - begun
+        db.close()
+    finally:
+        entities.link = real_link
+    report.add(f"Ten more files imported with entities into it (`ingest.import_files`: {summary}): {total:.1f} s in all,")
+    report.add(f"of which their extraction alone takes {extraction:.1f} s; beyond it **{total - extraction:.1f} s**,"
+               f" the linking {sum(linked):.2f} s.")
+    report.add()
+
+
 def bench_entity_pages(report: Report, db_path: Path, names: int) -> None:
     conn = sqlite3.connect(db_path)
     top = [r[0] for r in conn.execute(
@@ -686,6 +730,7 @@ def main() -> None:
     report.add(f"On the {args.articles:,}-article archive with entities:")
     report.add()
     bench_entity_pages(report, with_entities, args.queries)
+    bench_ten_more(report, with_entities, stories, args.articles, args.work)
 
     report.add("## The reading room's pages")
     report.add()

@@ -12,7 +12,7 @@ from archive.sqlite import sqlite3
 
 from .conftest import QUICK
 
-FIRST = ["Anna", "Karl", "Lena", "Omar", "Sara"]
+FIRST = ["Anna", "Karl", "Lena", "Omar", "Sara", "Maria", "Anna Maria"]  # three words: a short name through another
 LAST = ["Berg", "Holm", "Nasser", "Varga"]
 PLACES = ["Vienna", "Aleppo", "Idlib", "Ankara"]
 ORGS = ["ACME", "UNHCR", "NATO", "SDF"]
