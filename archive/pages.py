@@ -46,8 +46,12 @@ async def rows(db, sql: str, params: Sequence | dict = ()) -> list[dict[str, Any
 
 
 async def home(db) -> dict[str, Any]:
-    [size] = await rows(db, "SELECT count(*) AS articles, count(published) AS dated, min(published) AS first,"
-                            " max(published) AS last, count(DISTINCT source) AS sources FROM articles")
+    # Three queries, each answered by an index alone rather than one scan of every article.
+    [size] = await rows(db, "SELECT count(*) AS articles FROM articles")
+    [dates] = await rows(db, "SELECT count(published) AS dated, min(published) AS first, max(published) AS last"
+                             " FROM articles")
+    [sources] = await rows(db, "SELECT count(DISTINCT source) AS sources FROM articles")
+    size = {**size, **dates, **sources}
     top = {}
     for kind, label in NAME_TYPES.items():
         types = PLACE_TYPES if kind == "PLACE" else (kind,)
