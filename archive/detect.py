@@ -436,6 +436,8 @@ def detect(lines: Sequence[Line], lang: str | None = None, known: frozenset[int]
     if span is None:
         return Detected([], None, lang, seen)
     start, end, core_start, core_end = span
+    if not any(f.kind in ("good", "near") for f in feats[start : end + 1]):
+        return Detected([], None, lang, seen)  # not one line of prose: no main text to tell the page from
     core = (feats[core_start].number, feats[core_end].number)
     if not _shows_chrome(feats, start, end):
         return Detected([], None, lang, seen, core=core)

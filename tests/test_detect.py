@@ -98,6 +98,20 @@ def test_a_clean_article_is_left_whole_lists_and_tables_and_all(rules):
     assert joined(article.paragraphs) == joined([*s.paragraphs, *fixtures])
 
 
+def test_a_text_without_a_line_of_prose_has_no_main_text_to_cut_to(rules, tmp_path):
+    """A match card, a schedule: short lines all, none of them prose. Nothing
+    tells its text from a page around it, so the detector removes nothing and
+    the file is stored, not rejected as all boilerplate."""
+    card = ["Leeds v Hull (Sun)", "2,145 $", "Leeds v Hull (Sun)", "Headingley, Leeds", "Sunday, 3 March",
+            "1500 GMT", "Smith 42.", "ITV2, Radio Five and this website"]
+    lines = [Line(n, text) for n, text in enumerate(card, 1)]
+    assert detect(lines, "English").removed == []
+    path = tmp_path / "card.txt"  # the rules still take the counter line and the title printed twice
+    path.write_text("\n\n".join(card) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(path), "--db", str(tmp_path / "a.db"), "--no-entities"])
+    assert result.exit_code == 0 and "1 imported" in result.output, result.output
+
+
 @pytest.mark.skipif(not BBC.is_dir(), reason="the BBC corpus is not beside the project")
 def test_no_bbc_article_shows_chrome(rules):
     from archive import detect as detect_module
