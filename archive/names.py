@@ -92,11 +92,11 @@ def longest(key: str, names_with_part) -> str | None:
 
 def joins(key: str, kind: str | None) -> bool:
     """Whether a name may be a short form of a longer person's name: a short
-    name, not a date, and not a place's unless only the model says so (it
-    calls surnames places often, the gazetteer knows better)."""
+    name its mentions do not call a date, a place or a people ("Europe" is not
+    the "Europe" of "Labs Europe", "Irish" not the surname of "Oliver Irish")."""
     if kind == "DATE" or len(key.split()) > SHORT_NAME_WORDS:
         return False
-    return kind not in PLACES or key not in gazetteer.places()
+    return kind not in PLACES and kind != "NORP"
 
 
 def parts(key: str) -> list[str]:
@@ -113,3 +113,46 @@ def parts(key: str) -> list[str]:
 def is_person_name(key: str, kind: str) -> bool:
     """A name a short name may join: a person's, of two words or more."""
     return kind == "PERSON" and " " in key
+
+
+# A first name one letter from another is often another name when short ("Ian", "Ivan").
+VARIANT_LETTERS = 4
+
+
+def spelled_alike(a: str, b: str) -> bool:
+    """Whether two people's names may be one name spelled two ways: the same
+    surname and number of words, the rest one letter apart (a letter changed,
+    added or left out) and each part that differs long enough to be told apart."""
+    from rapidfuzz.distance import Levenshtein
+
+    first, second = a.split(), b.split()
+    if a == b or len(first) != len(second) or len(first) < 2 or first[-1] != second[-1]:
+        return False
+    differ = [(x, y) for x, y in zip(first[:-1], second[:-1]) if x != y]
+    if len(differ) != 1:
+        return False
+    x, y = differ[0]
+    return min(len(x), len(y)) >= VARIANT_LETTERS and Levenshtein.distance(x, y) == 1
+
+
+def variants(names: Iterable[str], evidence, mentions) -> dict[str, tuple[str, str]]:
+    """Of people's names that share a surname, the spellings merged into
+    another: a pair spelled alike that ``evidence`` (names in common) says is
+    one person, and neither spelled like any third. The spelling mentioned
+    more is kept, the first in order on a tie. Returns {name: (kept, shared)}."""
+    names = sorted(set(names))
+    alike = {n: [m for m in names if spelled_alike(n, m)] for n in names}
+    merged: dict[str, tuple[str, str]] = {}
+    for a in names:
+        if len(alike[a]) != 1:
+            continue
+        b = alike[a][0]
+        if a > b or len(alike[b]) != 1:
+            continue
+        shared = evidence(a, b)
+        if not shared:
+            continue
+        kept, other = (a, b) if (-mentions(a), a) <= (-mentions(b), b) else (b, a)
+        merged[other] = (kept, shared)
+    return merged
+

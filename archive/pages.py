@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
+from .names import name_key
 from .search import to_fts_query
 from .text import MARK_CLOSE, MARK_OPEN
 
@@ -355,6 +356,11 @@ async def entity(db, entity_id: int, page: int, page_rows: int) -> dict[str, Any
     for a in articles:
         a["first"] = marked(a["text"], [], [(a["start"], a["end"])])
     spellings = json.loads(e["aliases"])
+    # Another spelling linked to this one: said, with the evidence, so a reader can judge it.
+    merged = [{"name": next((s for s in spellings if name_key(s) == v["name_key"]), v["name_key"]),
+               "reason": v["reason"]}
+              for v in await rows(db, "SELECT name_key, reason FROM name_variants WHERE variant_of = ?"
+                                      " ORDER BY name_key", [e["key"]])]
     chart = {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "width": "container", "height": 180,
@@ -370,7 +376,8 @@ async def entity(db, entity_id: int, page: int, page_rows: int) -> dict[str, Any
     }
     total = e["article_count"]
     return {
-        "entity": e, "type": TYPE_NAMES.get(e["type"], e["type"]), "spellings": spellings, "months": months,
+        "entity": e, "type": TYPE_NAMES.get(e["type"], e["type"]), "spellings": spellings, "merged": merged,
+        "months": months,
         "undated": undated["n"], "dated": total - undated["n"], "together": together, "articles": articles,
         "chart": Markup(json.dumps(chart).replace("<", "\\u003c")), "page": page,
         "pages": -(-total // page_rows),

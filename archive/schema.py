@@ -177,6 +177,14 @@ TABLES: dict[str, dict] = {
         "indexes": [["entity_id"]],
         "without_rowid": True,
     },
+    # Two spellings of one person's name merged (linking.py): the name, the
+    # spelling it was merged into and the archive's evidence for it.
+    "name_variants": {
+        "columns": {"name_key": str, "variant_of": str, "reason": str},
+        "pk": "name_key",
+        "not_null": {"variant_of", "reason"},
+        "indexes": [["variant_of"]],
+    },
     # What changed since the last link: the names of the mentions an import
     # removed or added, and their articles. Linking starts from there.
     "link_pending": {

@@ -282,3 +282,25 @@ def test_a_change_of_the_linking_rules_relinks_on_the_next_import(tmp_path, rule
     assert linked == [1]
     assert db.execute("SELECT value FROM _archive_state WHERE key = 'link'").fetchone()[0] == "vchanged+aliases:" + \
         extractor.aliases.fingerprint
+
+
+def test_a_possessive_parts_two_names_in_one_span(extractor):
+    """The model reads "<Club>'s <Manager>" as one person: a person's name has
+    no possessive inside, so the person is the part after it."""
+    [found] = extractor.extract([["Manchester United's Alex Ferguson praised the side after the match."]])
+    people = [m.text for m in found if m.label == "PERSON"]
+    assert people == ["Alex Ferguson"]
+
+
+@pytest.mark.parametrize("short, kind, joins", [
+    ("europe", "LOC", False),  # a continent's name in "Labs Europe"
+    ("irish", "NORP", False),  # a people's name, the surname of "Oliver Irish"
+    ("paris", "GPE", False),
+    ("europe", "PERSON", True),  # what its mentions call it decides
+    ("labs", None, True),
+])
+def test_a_short_name_joins_a_person_only_when_its_mentions_do_not_call_it_a_place_or_a_people(short, kind, joins):
+    from archive.names import People
+
+    people = People(["labs europe", "oliver irish", "anna paris"])
+    assert (people.full_name(short, kind) is not None) is joins

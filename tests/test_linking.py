@@ -12,7 +12,8 @@ from archive.sqlite import sqlite3
 
 from .conftest import QUICK
 
-FIRST = ["Anna", "Karl", "Lena", "Omar", "Sara", "Maria", "Anna Maria"]  # three words: a short name through another
+# Three words: a short name through another; Lena and Lina, Karl and Carl: one name spelled two ways.
+FIRST = ["Anna", "Karl", "Carl", "Lena", "Lina", "Omar", "Sara", "Maria", "Anna Maria"]
 LAST = ["Berg", "Holm", "Nasser", "Varga"]
 PLACES = ["Vienna", "Aleppo", "Idlib", "Ankara"]
 ORGS = ["ACME", "UNHCR", "NATO", "SDF"]
@@ -27,6 +28,7 @@ TABLES = {
     "name_votes": "SELECT * FROM name_votes ORDER BY name_key",
     "person_parts": "SELECT * FROM person_parts ORDER BY part, name_key",
     "entity_spellings": "SELECT * FROM entity_spellings ORDER BY name_key, entity_id",
+    "name_variants": "SELECT * FROM name_variants ORDER BY name_key",
 }
 
 
@@ -112,4 +114,38 @@ def test_a_short_name_follows_its_longer_name_as_the_archive_changes(db_path, ru
     c.write_text("Three\n\nKarl Holm met officials in Idlib on Friday.\n", encoding="utf-8")
     ingest.import_files(db, [c], ruleset, extractor=fake_extractor)
     assert entity_of("holm") == ("holm",)  # two now: the surname stands alone
+    assert rows(db.conn) == relinked_whole(db, fake_extractor.aliases)
+
+
+def test_two_spellings_of_one_name_are_one_person_when_their_articles_agree(db_path, ruleset, fake_extractor,
+                                                                            tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    db = store.open_db(db_path)
+
+    def entity_of(key):
+        return db.execute("SELECT e.name FROM name_votes v JOIN entities e ON e.key = v.entity_key"
+                          " WHERE v.name_key = ?", [key]).fetchone()[0]
+
+    def write(name, text):
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        ingest.import_files(db, [path], ruleset, extractor=fake_extractor)
+
+    write("a.txt", "One\n\nLena Holm met officials in Vienna on Monday. ACME and Lena Holm spoke in 2018.\n")
+    write("b.txt", "Two\n\nLina Holm met officials in Aleppo on Friday.\n")
+    assert entity_of("lina holm") == "Lina Holm"  # nothing in common but the surname: two people
+    write("c.txt", "Three\n\nLina Holm met officials in Vienna on Friday. ACME would answer.\n")
+    assert entity_of("lina holm") == entity_of("lena holm") == "Lena Holm"  # two mentions each: the first kept
+    [(kept, reason)] = db.execute("SELECT variant_of, reason FROM name_variants WHERE name_key = 'lina holm'")
+    assert kept == "lena holm" and "acme" in reason and "in vienna" in reason
+    write("d.txt", "Four\n\nMr Holm said ACME would answer in Vienna.\n")
+    assert entity_of("holm") == "Lena Holm"  # the surname alone: one person, not two
+    write("e.txt", "Five\n\nLina Holm and Lina Holm met Lina Holm in Vienna. ACME spoke.\n")
+    assert entity_of("lena holm") == "Lina Holm"  # the spelling mentioned more is kept
+    assert rows(db.conn) == relinked_whole(db, fake_extractor.aliases)
+    write("f.txt", "Six\n\nLima Holm met officials in Vienna. ACME spoke.\n")
+    assert entity_of("lina holm") == "Lina Holm" != entity_of("lena holm")  # a third alike: no longer sure
+    assert entity_of("holm") == "Holm"
+    assert db.execute("SELECT count(*) FROM name_variants").fetchone()[0] == 0
     assert rows(db.conn) == relinked_whole(db, fake_extractor.aliases)

@@ -31,6 +31,8 @@ RECORDED = {
     "0d1b311": "sites learned",
     "224bc1a": "removed lines with evidence",
     "445761a": "provenance columns and rules",
+    "f2af722": "file metadata and date order",
+    "31f78e9": "incremental linking",
 }
 MADE_AT.update(RECORDED)
 
