@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 # Changes to how mentions are linked into entities (the vote, the merges) bump
 # this: an archive linked by other rules is linked again on the next import.
-LINK_VERSION = "3"
+LINK_VERSION = "4"
 # How many other names the articles of two spellings of a person's name must
 # share for the spellings to be merged.
 VARIANT_EVIDENCE = 2
@@ -341,9 +341,13 @@ def _shared(db: "sqlite_utils.Database", a: str, b: str) -> str:
 
 
 def _entity_row(db: "sqlite_utils.Database", aliases: Aliases, entity: str) -> tuple[str, str, str] | None:
-    """An entity's name, type and spellings, from the mentions of its names; a
-    short name that joined it has no say in its type. None for an entity no
-    name makes any more."""
+    """An entity's name, type and spellings, from the mentions of its names.
+    Every name that joined it has its say in the type (a short name written
+    far more often than its longer name knows better what it names: "Fiat",
+    in "Fiat Auto"), except where the joining itself labelled it. Its name is
+    its most written spelling of two words or more ("Tim Henman", not the
+    one "Briton Tim Henman" it joined). None for an entity no name makes any
+    more."""
     conn = db.conn
     members = [k for (k,) in conn.execute(
         "SELECT name_key FROM name_votes WHERE entity_key = ? ORDER BY name_key", [entity])]
@@ -355,18 +359,18 @@ def _entity_row(db: "sqlite_utils.Database", aliases: Aliases, entity: str) -> t
         f"SELECT name_key, label, label_source, text, count(*) FROM mentions WHERE name_key IN ({_marks(members)})"
         " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4", members
     ):
-        if key == entity:
+        if key == entity or source != "name":
             own[label] += count * VOTE_WEIGHT.get(source, 1)
         texts[text] += count
-    kind = vote(entity, own, aliases) if own else "PERSON"  # a longer person's name with no mention left of its own
+    kind = vote(entity, own, aliases) if own else "PERSON"  # people's names, joined as such
     alias = aliases.by_key.get(entity)
     if kind == "DATE":
         name = entity[len(DATE_KEY):] if _is_iso(entity[len(DATE_KEY):]) else texts.most_common(1)[0][0]
     elif alias is not None and alias.key == entity:
         name = alias.name
     else:
-        full = [t for t in texts if name_key(t) == entity] or list(texts)
-        name = max(full, key=lambda t: (texts[t], len(t), t))
+        full = [t for t in texts if " " in name_key(t)] or [t for t in texts if name_key(t) == entity] or list(texts)
+        name = max(full, key=lambda t: (texts[t], name_key(t) == entity, len(t), t))
     spellings = [t for t, _ in texts.most_common()]
     if alias is not None and alias.key == entity:
         spellings = list(dict.fromkeys([*spellings, *alias.names]))

@@ -304,3 +304,11 @@ def test_a_short_name_joins_a_person_only_when_its_mentions_do_not_call_it_a_pla
 
     people = People(["labs europe", "oliver irish", "anna paris"])
     assert (people.full_name(short, kind) is not None) is joins
+
+
+def test_the_one_told_is_no_speaker(extractor):
+    """'..., said Campbell.' names the speaker; 'he told BBC Sport.' the one
+    spoken to, as often a broadcaster as a person: no cue either way."""
+    [found] = extractor.extract([['"We will win," he told BBC Sport.', '"We will win," said Campbell.']])
+    cued = {(m.text, m.label) for m in found if m.source == "context"}
+    assert ("Campbell", "PERSON") in cued and not any(text == "BBC Sport" for text, _ in cued)

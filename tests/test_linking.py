@@ -149,3 +149,25 @@ def test_two_spellings_of_one_name_are_one_person_when_their_articles_agree(db_p
     assert entity_of("holm") == "Holm"
     assert db.execute("SELECT count(*) FROM name_variants").fetchone()[0] == 0
     assert rows(db.conn) == relinked_whole(db, fake_extractor.aliases)
+
+
+def test_an_entity_is_typed_by_every_name_that_joined_it(db_path, ruleset, fake_extractor, tmp_path):
+    """A short name written far more often than the longer name it joined
+    knows better what it names: ACME, an organisation in every article but
+    one, makes "Acme Works" (a person to the model, once) an organisation."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    db = store.open_db(db_path)
+    texts = ["One\n\nAcme Works met officials in Vienna on Monday.\n"] + [
+        f"Report {n}\n\nOfficials from Aleppo met ACME. ACME would answer in Idlib.\n" for n in range(3)]
+    paths = []
+    for n, text in enumerate(texts):
+        path = folder / f"{n}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    ingest.import_files(db, paths[:1], ruleset, extractor=fake_extractor)
+    assert db.execute("SELECT type FROM entities WHERE key = 'acme works'").fetchone() == ("PERSON",)
+    ingest.import_files(db, paths[1:], ruleset, extractor=fake_extractor)
+    assert db.execute("SELECT name, type, mention_count FROM entities WHERE key = 'acme works'").fetchone() == (
+        "Acme Works", "ORG", 7)
+    assert rows(db.conn) == relinked_whole(db, fake_extractor.aliases)
