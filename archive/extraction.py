@@ -216,7 +216,7 @@ ROLES = (
     "congresswoman|lawmaker|prosecutor|lawyer|attorney|judge|pastor|emir|cleric|journalist|"
     "reporter|editor|professor|founder|chancellor|premier|deputy|counterpart|diplomat|official|"
     "king|queen|prince|princess|mr|mrs|ms|dr|sir|goaltender|goalie|defenseman|rookie|teammate|pitcher|"
-    "quarterback|sgt|officer|bishop|treasurer|actor|actress|singer|author|writer|producer|director"
+    "quarterback|sgt|officer|bishop|treasurer|actor|actress|singer|author|writer|producer"
 )
 _ROLE_BEFORE = re.compile(
     rf"(?i:\b(?:{ROLES}))(?:\s+(?:to|for|of|at)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*\s+){{0,3}}[A-Z][\w.'’-]*)?\.?\s+$"

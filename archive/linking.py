@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from .aliases import Aliases
-from .names import DATE_KEY, VOTE_WEIGHT, is_person_name, name_key, parts, variants, vote
+from .names import DATE_KEY, VOTE_WEIGHT, is_person_name, joins, longest, name_key, parts, variants, vote
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -189,6 +189,7 @@ def _relink(db: "sqlite_utils.Database", aliases: Aliases, names: list[str], art
                      [(p, k) for k in sorted(now - was) for p in parts(k)])
     # 2b. Spellings of one person's name, for the surnames of the people's names whose mentions changed.
     respelled = _respell_people(db, aliases, {k.split()[-1] for k in was | now}, was - now)
+    spelled = dict(conn.execute("SELECT name_key, variant_of FROM name_variants"))  # a few rows: merges are rare
     # 3. The entity of each pending name, and of each short name a changed
     # longer name (or spelling) may take or leave.
     shorts = sorted(({p for k in was ^ now for p in parts(k)} | {n for k in respelled for n in (k, *parts(k))})
@@ -200,7 +201,7 @@ def _relink(db: "sqlite_utils.Database", aliases: Aliases, names: list[str], art
             "SELECT v.name_key, v.type, v.entity_key FROM temp.link_shorts JOIN name_votes v USING (name_key)"):
         kinds[key] = kind
         targets_before[key] = entity
-    targets = {key: _target(db, key, kind) for key, kind in kinds.items()}
+    targets = {key: _target(db, spelled, key, kind) for key, kind in kinds.items()}
     # A short name may stand for one of these through another ("Tayyip" for
     # "Tayyip Erdogan", now for "Recep Tayyip Erdogan"): those are worked out again too.
     reach = {k for k in targets if targets[k] != targets_before.get(k)} | set(targets)
@@ -213,7 +214,7 @@ def _relink(db: "sqlite_utils.Database", aliases: Aliases, names: list[str], art
         for key, kind, entity in more:
             kinds[key] = kind
             targets_before[key] = entity
-            targets[key] = _target(db, key, kind)
+            targets[key] = _target(db, spelled, key, kind)
             reach.add(key)
     conn.execute("DROP TABLE IF EXISTS temp.link_reach")
     conn.executemany("UPDATE name_votes SET entity_key = ? WHERE name_key = ? AND entity_key IS NOT ?",
@@ -273,28 +274,22 @@ def _relink(db: "sqlite_utils.Database", aliases: Aliases, names: list[str], art
         conn.execute(f"DROP TABLE temp.{table}")
 
 
-def _target(db: "sqlite_utils.Database", key: str, kind: str) -> str:
-    """The entity a name joins: the spelling it was merged into, and the one
-    longer person's name that stands for."""
-    own = _spelling(db, key)
-    return _spelling(db, _full_name(db, own, kind) or own)
+def _target(db: "sqlite_utils.Database", spelled: dict[str, str], key: str, kind: str) -> str:
+    """The entity a name joins: the spelling it was merged into (``spelled``),
+    and the one longer person's name that stands for."""
+    own = spelled.get(key, key)
+    full = _full_name(db, spelled, own, kind) or own
+    return spelled.get(full, full)
 
 
-def _spelling(db: "sqlite_utils.Database", key: str) -> str:
-    row = db.conn.execute("SELECT variant_of FROM name_variants WHERE name_key = ?", [key]).fetchone()
-    return row[0] if row else key
-
-
-def _full_name(db: "sqlite_utils.Database", key: str, kind: str) -> str | None:
+def _full_name(db: "sqlite_utils.Database", spelled: dict[str, str], key: str, kind: str) -> str | None:
     """The archive's one longer person's name a short name stands for (the rule
     of ``names.People``, with the archive's people), two spellings of one
     name counted once."""
-    from .names import joins, longest
-
     if not joins(key, kind):
         return None
     # Spellings are merged in pairs: of three names, two at least are people apart.
-    return longest(key, lambda part: sorted({_spelling(db, n) for (n,) in db.conn.execute(
+    return longest(key, lambda part: sorted({spelled.get(n, n) for (n,) in db.conn.execute(
         "SELECT name_key FROM person_parts WHERE part = ? LIMIT 3", [part])}))
 
 

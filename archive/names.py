@@ -72,7 +72,7 @@ class People:
     def full_name(self, key: str, kind: str | None) -> str | None:
         """The one longer person's name of the scope that a short name ("Putin",
         "De Mistura", "Serena") ends or begins, when there is exactly one and the
-        short name is not a place's or a date's; else None."""
+        short name may join one (``joins``); else None."""
         if not joins(key, kind):
             return None
         return longest(key, lambda part: self.by_part.get(part, set()))

@@ -143,3 +143,19 @@ def run_archive(*args, preexec_fn=None, timeout=600) -> subprocess.CompletedProc
         [sys.executable, "-m", "archive", *map(str, args)],
         capture_output=True, text=True, timeout=timeout, preexec_fn=preexec_fn,
     )
+
+
+def reading_room(folder: Path, ruleset, extractor, reports: int) -> Path:
+    """An archive to read as a person does: the seeds and the gold's BBC
+    articles with the extractor's entities, and ``reports`` made from the
+    seeds' paragraphs (more matches than a page holds); every third article
+    from a second source, for the facets."""
+    from .test_faults import make_corpus
+
+    files = seed_files() + sorted((ROOT / "eval" / "bbc").glob("*.txt")) + make_corpus(folder / "made", reports)
+    db = store.open_db(folder / "archive.db")
+    ingest.import_files(db, files, ruleset, extractor=extractor)
+    db.conn.execute("UPDATE articles SET source = 'Example Wire' WHERE id % 3 = 0")
+    db.close()
+    return folder / "archive.db"
+

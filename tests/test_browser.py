@@ -10,11 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from archive import ingest, store
-
 from .browser import CHROMIUM, chromium, served
-from .conftest import ROOT, seed_files
-from .test_faults import make_corpus
+from .conftest import reading_room
 
 pytestmark = [
     pytest.mark.slow,
@@ -24,13 +21,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, ruleset, extractor):
-    folder = tmp_path_factory.mktemp("browser")
-    files = seed_files() + sorted((ROOT / "eval" / "bbc").glob("*.txt")) + make_corpus(folder / "made", 40)
-    db = store.open_db(folder / "archive.db")
-    ingest.import_files(db, files, ruleset, extractor=extractor)
-    db.conn.execute("UPDATE articles SET source = 'Example Wire' WHERE id % 3 = 0")
-    db.close()
-    with served(folder / "archive.db") as base:
+    with served(reading_room(tmp_path_factory.mktemp("browser"), ruleset, extractor, 40)) as base:
         yield base
 
 

@@ -8,24 +8,16 @@ import re
 
 import pytest
 
-from archive import ingest, store
 from archive.serve import PAGE_ROWS, make_datasette
 
-from .conftest import ROOT, seed_files
-from .test_faults import make_corpus
+from .conftest import ROOT, reading_room, seed_files
 
 
 @pytest.fixture(scope="module")
 def room(tmp_path_factory, ruleset, extractor):
     """The seeds and the gold's BBC articles with the real model's entities, and
     sixty reports built from the seeds' paragraphs: more matches than a page holds."""
-    folder = tmp_path_factory.mktemp("room")
-    files = seed_files() + sorted((ROOT / "eval" / "bbc").glob("*.txt")) + make_corpus(folder / "made", 60)
-    db = store.open_db(folder / "archive.db")
-    ingest.import_files(db, files, ruleset, extractor=extractor)
-    db.conn.execute("UPDATE articles SET source = 'Example Wire' WHERE id % 3 = 0")
-    db.close()
-    return make_datasette(folder / "archive.db")
+    return make_datasette(reading_room(tmp_path_factory.mktemp("room"), ruleset, extractor, 60))
 
 
 async def get(ds, url, **params):
