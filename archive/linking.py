@@ -94,10 +94,18 @@ def forget(db: "sqlite_utils.Database", article_id: int) -> None:
     conn.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
 
 
-def set_published(db: "sqlite_utils.Database", article_id: int, published: str | None) -> None:
-    """An entity's articles come in date order from their links, which repeat the date."""
-    db.conn.execute("UPDATE article_entities SET published = ? WHERE article_id = ? AND published IS NOT ?",
-                    [published, article_id, published])
+def set_published(db: "sqlite_utils.Database", article_id: int, published: str | None, from_text: bool) -> None:
+    """An entity's articles come in date order from their links, which repeat
+    the date; its months move with them."""
+    conn = db.conn
+    changed = conn.execute("SELECT 1 FROM article_entities WHERE article_id = ?"
+                           " AND (published IS NOT ? OR date_from_text != ?) LIMIT 1",
+                           [article_id, published, int(from_text)]).fetchone()
+    if changed:
+        _count_months(db, [article_id], -1)
+        conn.execute("UPDATE article_entities SET published = ?, date_from_text = ? WHERE article_id = ?",
+                     [published, int(from_text), article_id])
+        _count_months(db, [article_id], +1)
 
 
 def needs_linking(db: "sqlite_utils.Database", aliases: Aliases) -> bool:
@@ -152,7 +160,7 @@ def link(db: "sqlite_utils.Database", aliases: Aliases, everything: bool = False
 def _unlink_all(db: "sqlite_utils.Database") -> None:
     """Every name and article pending, nothing kept but the entities' ids."""
     conn = db.conn
-    for table in ("article_entities", "entity_pairs", "name_votes", "person_parts", "name_variants",
+    for table in ("article_entities", "entity_pairs", "entity_months", "name_votes", "person_parts", "name_variants",
                   "entity_spellings", "entity_names"):
         conn.execute(f"DELETE FROM {table}")
     conn.execute("UPDATE entities SET article_count = 0, mention_count = 0")
@@ -250,8 +258,9 @@ def _relink(db: "sqlite_utils.Database", aliases: Aliases, names: list[str], art
     # One sorted pass over the mentions: a look-up of each pair's first mention
     # would read an article's mentions again for every entity in it.
     conn.execute(
-        "INSERT INTO article_entities (article_id, entity_id, mentions, first_mention, published)"
-        " SELECT first.article_id, entity_id, mentions, first.id, articles.published FROM ("
+        "INSERT INTO article_entities (article_id, entity_id, mentions, first_mention, published, date_from_text)"
+        " SELECT first.article_id, entity_id, mentions, first.id, articles.published,"
+        " coalesce(articles.published_from = 'text', 0) FROM ("
         "   SELECT m.article_id, m.entity_id, m.id, count(*) OVER pair AS mentions,"
         "     row_number() OVER (pair ORDER BY p.position, m.start, m.id) AS place"
         "   FROM temp.link_articles t JOIN mentions m ON m.article_id = t.article_id"
@@ -262,6 +271,7 @@ def _relink(db: "sqlite_utils.Database", aliases: Aliases, names: list[str], art
     )
     if everything:  # the same sums, counted in one pass
         count_pairs(db)
+        count_months(db)
         conn.execute(
             "UPDATE entities SET (article_count, mention_count) = (SELECT count(*), coalesce(sum(mentions), 0)"
             " FROM article_entities a WHERE a.entity_id = entities.id)")
@@ -399,7 +409,35 @@ def _count(db: "sqlite_utils.Database", articles: list[int], sign: int) -> set[i
             " mentions = mentions + excluded.mentions",
             [(a, b, sign * n, sign * m) for a, b, n, m in pairs])
     conn.execute("DELETE FROM entity_pairs WHERE articles <= 0")
+    _count_months(db, articles, sign)
     return touched
+
+
+# An article's link's month, and where its date came from, as entity_months keeps them.
+_MONTH = ("coalesce(substr(published, 1, 7), 'undated'),"
+          " CASE WHEN published IS NULL THEN 'undated' WHEN date_from_text THEN 'about' ELSE 'dated' END")
+
+
+def _count_months(db: "sqlite_utils.Database", articles: list[int], sign: int) -> None:
+    """Add or take off these articles' part in their entities' months."""
+    conn = db.conn
+    for chunk in _chunks(articles):
+        months = conn.execute(
+            f"SELECT entity_id, {_MONTH}, count(*), sum(mentions) FROM article_entities"
+            f" WHERE article_id IN ({_marks(chunk)}) GROUP BY 1, 2, 3", chunk).fetchall()
+        conn.executemany(
+            "INSERT INTO entity_months (entity_id, month, dated, articles, mentions) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (entity_id, month, dated) DO UPDATE SET articles = articles + excluded.articles,"
+            " mentions = mentions + excluded.mentions",
+            [(e, month, dated, sign * n, sign * m) for e, month, dated, n, m in months])
+    conn.execute("DELETE FROM entity_months WHERE articles <= 0")
+
+
+def count_months(db: "sqlite_utils.Database") -> None:
+    """Every entity's months, counted from the links in one pass."""
+    db.conn.execute("DELETE FROM entity_months")
+    db.conn.execute(f"INSERT INTO entity_months (entity_id, month, dated, articles, mentions)"
+                    f" SELECT entity_id, {_MONTH}, count(*), sum(mentions) FROM article_entities GROUP BY 1, 2, 3")
 
 
 def _respell(db: "sqlite_utils.Database", rows: dict[int, tuple[str, str, str]], touched: set[int],

@@ -275,18 +275,46 @@ def name_variants(db: sqlite_utils.Database) -> None:
     db.table("name_variants").create_index(["variant_of"])
 
 
+@MIGRATIONS(name="entity-months")
+def entity_months(db: sqlite_utils.Database) -> None:
+    """An entity's months counted once by linking instead of for each page;
+    its links say whether their date was read in the text, and come in date
+    order from their index."""
+    conn = db.conn
+    conn.execute("DROP INDEX IF EXISTS idx_article_entities_entity_id_published_mentions")
+    _rebuild(db, "article_entities", _table(
+        db, "article_entities", {"entity_id": int, "article_id": int, "mentions": int, "first_mention": int,
+                                 "published": str, "date_from_text": int},
+        pk=("entity_id", "article_id"), not_null={"mentions", "first_mention", "date_from_text"},
+        foreign_keys=[("entity_id", "entities", "id"), ("article_id", "articles", "id"),
+                      ("first_mention", "mentions", "id")]),
+        filled={"date_from_text": "coalesce((SELECT published_from = 'text' FROM articles"
+                                  " WHERE articles.id = article_entities.article_id), 0)"})
+    db.table("article_entities").create_index(["entity_id", "published", "article_id"])
+    db.execute(_table(db, "entity_months", {"entity_id": int, "month": str, "dated": str, "articles": int,
+                                            "mentions": int},
+                      pk=("entity_id", "month", "dated"), not_null={"month", "dated", "articles", "mentions"},
+                      foreign_keys=[("entity_id", "entities", "id")], without_rowid=True))
+    conn.execute(
+        "INSERT INTO entity_months (entity_id, month, dated, articles, mentions)"
+        " SELECT entity_id, coalesce(substr(published, 1, 7), 'undated'),"
+        " CASE WHEN published IS NULL THEN 'undated' WHEN date_from_text THEN 'about' ELSE 'dated' END,"
+        " count(*), sum(mentions) FROM article_entities GROUP BY 1, 2, 3")
+
+
 def _table(db: sqlite_utils.Database, name: str, columns: dict, without_rowid: bool = False, **spec) -> str:
     """A CREATE TABLE statement as sqlite-utils writes it, as a new archive has it."""
     sql = db.create_table_sql(name, columns, **spec).rstrip().rstrip(";")
     return sql + (" WITHOUT ROWID" if without_rowid else "")
 
 
-def _rebuild(db: sqlite_utils.Database, name: str, sql: str) -> None:
+def _rebuild(db: sqlite_utils.Database, name: str, sql: str, filled: dict[str, str] | None = None) -> None:
     """A table made again in a new shape, with the rows of the old one, as
     SQLite's documentation says to (a new table, its rows, the old one dropped,
     the new one renamed): the one way to give a table a column with its
     constraint that leaves its CREATE statement as a new archive's, and other
-    tables' references to it as they were. The views are made again around it."""
+    tables' references to it as they were. The views are made again around it.
+    ``filled`` gives a new column's value as SQL over the old row."""
     conn = db.conn
     old = _columns(db, name)
     indexes = [row[0] for row in conn.execute(
@@ -296,8 +324,11 @@ def _rebuild(db: sqlite_utils.Database, name: str, sql: str) -> None:
         conn.execute(f"DROP VIEW [{view}]")
     conn.execute(sql.replace(f'CREATE TABLE "{name}"', f'CREATE TABLE "_new_{name}"', 1))
     new = _columns(db, f"_new_{name}")
-    shared = ", ".join(f"[{c}]" for c in new if c in old)
-    conn.execute(f"INSERT INTO [_new_{name}] ({shared}) SELECT {shared} FROM [{name}]")
+    filled = filled or {}
+    shared = [c for c in new if c in old]
+    columns = ", ".join(f"[{c}]" for c in [*shared, *filled])
+    values = ", ".join([*(f"[{c}]" for c in shared), *filled.values()])
+    conn.execute(f"INSERT INTO [_new_{name}] ({columns}) SELECT {values} FROM [{name}]")
     conn.execute(f"DROP TABLE [{name}]")
     conn.execute(f"ALTER TABLE [_new_{name}] RENAME TO [{name}]")
     for index in indexes:

@@ -332,13 +332,10 @@ async def entity(db, entity_id: int, page: int, page_rows: int) -> dict[str, Any
     if not found:
         return None
     e = found[0]
-    months = await rows(
-        db, "SELECT substr(ae.published, 1, 7) AS month, CASE WHEN a.published_from = 'text' THEN 'about'"
-            " ELSE 'dated' END AS dated, count(*) AS articles, sum(ae.mentions) AS mentions"
-            " FROM article_entities ae JOIN articles a ON a.id = ae.article_id"
-            " WHERE ae.entity_id = ? AND ae.published IS NOT NULL GROUP BY 1, 2 ORDER BY 1", [entity_id])
-    [undated] = await rows(db, "SELECT count(*) AS n FROM article_entities WHERE entity_id = ? AND published IS NULL",
-                           [entity_id])
+    counted = await rows(db, "SELECT month, dated, articles, mentions FROM entity_months WHERE entity_id = ?"
+                             " ORDER BY month, dated", [entity_id])
+    months = [m for m in counted if m["dated"] != "undated"]
+    undated = {"n": sum(m["articles"] for m in counted if m["dated"] == "undated")}
     together = await rows(
         db, "SELECT o.id, o.name, o.type, p.articles FROM entity_pairs p JOIN entities o ON o.id = p.other_id"
             " WHERE p.entity_id = ? ORDER BY p.articles DESC, p.mentions DESC, o.name LIMIT 20", [entity_id])
@@ -347,11 +344,11 @@ async def entity(db, entity_id: int, page: int, page_rows: int) -> dict[str, Any
         t["type"] = TYPE_NAMES.get(t["type"], t["type"])
     articles = await rows(
         db, "WITH page AS (SELECT article_id, published, mentions, first_mention FROM article_entities"
-            " WHERE entity_id = ? ORDER BY coalesce(published, '') DESC, article_id DESC LIMIT ? OFFSET ?)"
+            " WHERE entity_id = ? ORDER BY published DESC, article_id DESC LIMIT ? OFFSET ?)"
             " SELECT a.id, a.title, page.published, a.published_from, a.source, page.mentions, p.position,"
             " p.text, m.start, m.end FROM page JOIN articles a ON a.id = page.article_id"
             " JOIN mentions m ON m.id = page.first_mention JOIN paragraphs p ON p.id = m.paragraph_id"
-            " ORDER BY coalesce(page.published, '') DESC, page.article_id DESC",
+            " ORDER BY page.published DESC, page.article_id DESC",
         [entity_id, page_rows, (page - 1) * page_rows])
     for a in articles:
         a["first"] = marked(a["text"], [], [(a["start"], a["end"])])

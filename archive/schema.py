@@ -126,18 +126,32 @@ TABLES: dict[str, dict] = {
         ],
         "indexes": [["article_id"], ["paragraph_id"], ["entity_id"], ["name_key"]],
     },
-    # The article's date is repeated here so that an entity's articles come in
-    # date order from the index, however many there are.
+    # The article's date is repeated here (and whether it was read in the
+    # text) so that an entity's articles come in date order from the index,
+    # however many there are, and its months are counted from its links alone.
     "article_entities": {
-        "columns": {"entity_id": int, "article_id": int, "mentions": int, "first_mention": int, "published": str},
+        "columns": {"entity_id": int, "article_id": int, "mentions": int, "first_mention": int, "published": str,
+                    "date_from_text": int},
         "pk": ("entity_id", "article_id"),
-        "not_null": {"mentions", "first_mention"},
+        "not_null": {"mentions", "first_mention", "date_from_text"},
         "foreign_keys": [
             ("entity_id", "entities", "id"),
             ("article_id", "articles", "id"),
             ("first_mention", "mentions", "id"),
         ],
-        "indexes": [["article_id"], ["entity_id", "published", "mentions"]],
+        "indexes": [["article_id"], ["entity_id", "published", "article_id"]],
+    },
+    # An entity's articles and mentions month by month (``month`` 'undated'
+    # for articles with no date), kept by linking as the pairs are: counted
+    # for each page instead, a common name reads every one of its links.
+    # ``dated`` is 'dated' (the page's metadata), 'about' (read in the text)
+    # or 'undated'.
+    "entity_months": {
+        "columns": {"entity_id": int, "month": str, "dated": str, "articles": int, "mentions": int},
+        "pk": ("entity_id", "month", "dated"),
+        "not_null": {"month", "dated", "articles", "mentions"},
+        "foreign_keys": [("entity_id", "entities", "id")],
+        "without_rowid": True,
     },
         # How many articles name two entities together, counted once by link():
     # counted for each page instead, a common entity joins every article of its own.

@@ -395,7 +395,28 @@ def extra_template_vars(template, database, table, request, datasette):
 
 @hookimpl
 def register_routes():
-    return [(rf"^/{DATABASE}/articles/(?P<id>\d+)\.txt$", _article_text)]
+    return [(rf"^/{DATABASE}/articles/(?P<id>\d+)\.txt$", _article_text),
+            (rf"^/{DATABASE}/entities/(?P<pks>\d+)$", _entity_page)]
+
+
+async def _entity_page(datasette, request):
+    """An entity's page, at its row's address. Datasette's row page would also
+    count the rows of every table that names the entity, and a common name is
+    named by a million mentions: the page shows none of those counts."""
+    from datasette.utils.asgi import Response
+
+    entity = request.url_vars["pks"]
+    found = await datasette.get_database(DATABASE).execute("SELECT 1 FROM entities WHERE id = ?", [int(entity)])
+    if not found.rows:
+        html = await datasette.render_template(
+            "error.html", {"ok": False, "error": "Entity not found", "status": 404, "title": None}, request=request)
+        return Response.html(html, status=404)
+    html = await datasette.render_template(
+        f"row-{DATABASE}-entities.html",
+        {"database": DATABASE, "table": "entities", "metadata": datasette.metadata(database=DATABASE) or {},
+         "alternate_url_json": f"/{DATABASE}/entities/{entity}.json"},
+        request=request, view_name="row")
+    return Response.html(html)
 
 
 async def _article_text(datasette, request):

@@ -296,7 +296,7 @@ def _describe(db: sqlite_utils.Database, article_id: int, article: Article) -> N
         f"UPDATE articles SET {', '.join(f'{c} = ?' for c in DESCRIBED)} WHERE id = ?",
         [*(getattr(article, c) for c in DESCRIBED), article_id],
     )
-    linking.set_published(db, article_id, article.published)
+    linking.set_published(db, article_id, article.published, article.published_from == "text")
 
 
 def _redescribe(db: sqlite_utils.Database, article_id: int, article: Article) -> bool:

@@ -18,12 +18,14 @@ LAST = ["Berg", "Holm", "Nasser", "Varga"]
 PLACES = ["Vienna", "Aleppo", "Idlib", "Ankara"]
 ORGS = ["ACME", "UNHCR", "NATO", "SDF"]
 DAYS = ["Monday", "Tuesday", "Friday"]
+MONTHS = ["March", "May"]
 # Every table linking writes, with its rows in a stable order.
 TABLES = {
     "entities": "SELECT id, key, name, type, aliases, article_count, mention_count FROM entities ORDER BY id",
     "mentions": "SELECT id, entity_id FROM mentions ORDER BY id",
     "article_entities": "SELECT * FROM article_entities ORDER BY entity_id, article_id",
     "entity_pairs": "SELECT * FROM entity_pairs ORDER BY entity_id, other_id",
+    "entity_months": "SELECT * FROM entity_months ORDER BY entity_id, month, dated",
     "entity_names": "SELECT * FROM entity_names ORDER BY name_key",
     "name_votes": "SELECT * FROM name_votes ORDER BY name_key",
     "person_parts": "SELECT * FROM person_parts ORDER BY part, name_key",
@@ -43,7 +45,12 @@ def story(rng: random.Random, n: int) -> str:
             f"{rng.choice(ORGS)} and {first} {last} spoke in 2018.",
             f"Officials from {rng.choice(PLACES)} met {last} and {rng.choice(ORGS)}.",
         ]))
-    return f"Report number {n}\n\n" + " ".join(sentences) + "\n"
+    # Dated by a line of its own, by the text, or not at all, so that months move as files change.
+    date = rng.choice([f"Published {rng.randint(1, 28)} {rng.choice(MONTHS)} 2018\n\n",
+                       "", f"It was {rng.randint(1, 28)} {rng.choice(MONTHS)} 2018. "])
+    head = date if date.endswith("\n\n") else ""
+    text = ("" if head else date) + " ".join(sentences)
+    return f"Report number {n}\n\n{head}{text}\n"
 
 
 def rows(conn) -> dict[str, list]:
@@ -69,8 +76,9 @@ def test_linking_step_by_step_is_linking_everything(seed, db_path, ruleset, fake
     files: list = []
     made = 0
     for step in range(8 if QUICK else 14):
-        action = rng.choice(["add", "add", "edit", "delete"]) if files else "add"
+        action = rng.choice(["add", "add", "edit", "delete", "redate"]) if files else "add"
         batch = []
+        from_text = True
         if action == "add":
             for _ in range(rng.randint(1, 4)):
                 path = folder / f"{made:03}.txt"
@@ -83,11 +91,15 @@ def test_linking_step_by_step_is_linking_everything(seed, db_path, ruleset, fake
             path.write_text(story(rng, made), encoding="utf-8")
             made += 1
             batch.append(path)
+        elif action == "redate":  # the same files, their dates in the text now read or not: links move months
+            batch = rng.sample(files, min(len(files), rng.randint(1, 4)))
+            from_text = rng.random() < 0.5
         else:  # a file that now holds another file's text: its own article goes
             path, other = rng.sample(files, 2) if len(files) > 1 else (files[0], files[0])
             path.write_bytes(other.read_bytes())
             batch.append(path)
-        ingest.import_files(db, batch, ruleset, extractor=fake_extractor, batch_size=rng.randint(1, 3))
+        ingest.import_files(db, batch, ruleset, extractor=fake_extractor, batch_size=rng.randint(1, 3),
+                            date_from_text=from_text)
         assert not entities.needs_linking(db, fake_extractor.aliases)
         assert rows(db.conn) == relinked_whole(db, fake_extractor.aliases), f"step {step}: {action}"
     assert db.execute("SELECT count(*) FROM entities").fetchone()[0] > 5

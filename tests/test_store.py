@@ -72,7 +72,12 @@ def test_schema(fresh_db):
         ("mentions", "INTEGER", 1, 0),
     ]
     assert fresh_db.table("entity_pairs").schema.endswith("WITHOUT ROWID")
-    assert columns(fresh_db, "article_entities")[-1] == ("published", "TEXT", 0, 0)
+    assert columns(fresh_db, "article_entities")[-2:] == [("published", "TEXT", 0, 0),
+                                                          ("date_from_text", "INTEGER", 1, 0)]
+    assert columns(fresh_db, "entity_months") == [
+        ("entity_id", "INTEGER", 1, 1), ("month", "TEXT", 1, 2), ("dated", "TEXT", 1, 3), ("articles", "INTEGER", 1, 0),
+        ("mentions", "INTEGER", 1, 0),
+    ]
     for fts in ("articles_fts", "paragraphs_fts"):
         sql = fresh_db.table(fts).schema
         assert "USING FTS5" in sql and "tokenize='porter unicode61 remove_diacritics 2'" in sql
