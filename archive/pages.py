@@ -25,6 +25,9 @@ from .text import MARK_CLOSE, MARK_OPEN
 TOP_NAMES = 8
 # The names facet of a search counts the names of its best matches, this many.
 NAME_FACET_MATCHES = 200
+# Above this many matches, a search's sources and months are counted in a
+# sample of its matches of about this size, spread over the whole archive.
+FACET_SAMPLE = 5000
 # Facet values shown at most, of each kind.
 FACET_VALUES = 12
 # Spellings close enough to suggest: rapidfuzz's score out of 100.
@@ -87,14 +90,8 @@ class Search:
 
 def _narrowing_sql(kind: str) -> str:
     """The search's matches, narrowed as the canned query narrows them."""
-    if kind == "articles":
-        source = "SELECT rowid AS id, rowid AS article_id FROM articles_fts WHERE articles_fts MATCH fts_query(:q)"
-    else:
-        source = ("SELECT paragraphs_fts.rowid AS id, paragraphs.article_id FROM paragraphs_fts"
-                  " JOIN paragraphs ON paragraphs.id = paragraphs_fts.rowid"
-                  " WHERE paragraphs_fts MATCH fts_query(:q)")
     return (
-        f"WITH matches AS MATERIALIZED ({source}),"
+        f"WITH matches AS MATERIALIZED ({_MATCHES[kind]}),"
         " narrowed AS MATERIALIZED (SELECT matches.id, matches.article_id, articles.source, articles.published"
         " FROM matches JOIN articles ON articles.id = matches.article_id"
         " WHERE (:source = '' OR articles.source = :source)"
@@ -104,6 +101,38 @@ def _narrowing_sql(kind: str) -> str:
         " JOIN article_entities ON article_entities.entity_id = entity_names.entity_id"
         " WHERE entity_names.name_key = entity_key(:name))))"
     )
+
+
+# Each match of a search, with its article.
+_MATCHES = {
+    "articles": "SELECT rowid AS id, rowid AS article_id FROM articles_fts WHERE articles_fts MATCH fts_query(:q)",
+    "paragraphs": ("SELECT paragraphs_fts.rowid AS id, paragraphs.article_id FROM paragraphs_fts"
+                   " JOIN paragraphs ON paragraphs.id = paragraphs_fts.rowid"
+                   " WHERE paragraphs_fts MATCH fts_query(:q)"),
+}
+# The matches alone, as the index gives them, with no article read.
+_INDEXED = {
+    "articles": "SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH fts_query(:q)",
+    "paragraphs": "SELECT rowid AS id FROM paragraphs_fts WHERE paragraphs_fts MATCH fts_query(:q)",
+}
+
+
+async def _counted(db, kind: str, params: dict[str, str]) -> tuple[int, list[dict[str, Any]], int]:
+    """A search's total, and its matches counted by source and month: every
+    match when the search is narrowed or small; else one in every ``sample``
+    of them, scaled, since joining each match of a common word to its
+    article would read most of the archive for one page."""
+    if any(params[k] for k in FILTERS):
+        grouped = await rows(db, _narrowing_sql(kind) + " SELECT source, substr(published, 1, 7) AS month,"
+                                 " count(*) AS n FROM narrowed GROUP BY 1, 2", params)
+        return sum(r["n"] for r in grouped), grouped, 1
+    [counted] = await rows(db, f"SELECT count(*) AS n FROM ({_INDEXED[kind]})", params)
+    sample = max(1, -(-counted["n"] // FACET_SAMPLE))
+    grouped = await rows(
+        db, f"WITH matches AS ({_MATCHES[kind]}) SELECT articles.source, substr(articles.published, 1, 7) AS month,"
+            " count(*) * :sample AS n FROM matches JOIN articles ON articles.id = matches.article_id"
+            " WHERE matches.id % :sample = 0 GROUP BY 1, 2", {**params, "sample": sample})
+    return counted["n"], grouped, sample
 
 
 async def search(db, kind: str, args: dict[str, str], page_rows: int) -> dict[str, Any]:
@@ -117,20 +146,17 @@ async def search(db, kind: str, args: dict[str, str], page_rows: int) -> dict[st
     if to_fts_query(s.q) == '""':
         found.update(total=0, facets={}, pages=0, page=1)
         return found
-    grouped = await rows(db, _narrowing_sql(kind) + " SELECT source, substr(published, 1, 7) AS month,"
-                             " count(*) AS n, count(DISTINCT article_id) AS articles FROM narrowed GROUP BY 1, 2",
-                         params)
-    total = sum(r["n"] for r in grouped)
+    total, grouped, sample = await _counted(db, kind, params)
     sources: dict[str, int] = {}
     months: dict[str, int] = {}
     for r in grouped:
         if r["source"]:
             sources[r["source"]] = sources.get(r["source"], 0) + r["n"]
         months[r["month"] or ""] = months.get(r["month"] or "", 0) + r["n"]
-    undated = months.pop("", 0)
+    undated = min(months.pop("", 0), total)
     page = max(1, min(int(s.args.get("page") or 1) if (s.args.get("page") or "1").isdigit() else 1,
                       max(1, -(-total // page_rows))))
-    found.update(total=total, page=page, pages=-(-total // page_rows), undated=undated,
+    found.update(total=total, page=page, pages=-(-total // page_rows), undated=undated, sample=sample,
                  first=(page - 1) * page_rows + 1 if total else 0, last=min(page * page_rows, total))
     found["prev"] = s.url(page=str(page - 1)) if page > 1 else None
     found["next"] = s.url(page=str(page + 1)) if page * page_rows < total else None
@@ -143,9 +169,14 @@ async def search(db, kind: str, args: dict[str, str], page_rows: int) -> dict[st
         # The names of the best matches (the first of them in the index's
         # order): counting the names of every match of a common word would
         # read most of the archive's links for one page.
+        if not any(params[k] for k in FILTERS):
+            best = (f"best AS (SELECT DISTINCT article_id FROM ({_MATCHES[kind]}) LIMIT :best)"
+                    if kind == "paragraphs" else f"best AS (SELECT id AS article_id FROM ({_INDEXED[kind]}) LIMIT :best)")
+            sql = f"WITH {best}"
+        else:
+            sql = _narrowing_sql(kind) + ", best AS (SELECT DISTINCT article_id FROM narrowed LIMIT :best)"
         names = await rows(
-            db, _narrowing_sql(kind) + ", best AS (SELECT DISTINCT article_id FROM narrowed LIMIT :best)"
-            " SELECT entities.name, entities.type, count(*) AS n FROM best"
+            db, sql + " SELECT entities.name, entities.type, count(*) AS n FROM best"
             " JOIN article_entities ON article_entities.article_id = best.article_id"
             " JOIN entities ON entities.id = article_entities.entity_id AND entities.type != 'DATE'"
             " GROUP BY entities.id ORDER BY n DESC, entities.name LIMIT :top",

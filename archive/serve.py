@@ -77,6 +77,10 @@ def highlight_html(value: str) -> Markup:
 # ``:_page_offset`` skips the pages before the one asked for (``?page=N``).
 PAGE_ROWS_PARAMETER = "_page_rows"
 PAGE_OFFSET_PARAMETER = "_page_offset"
+# Newest first, a search with more matching paragraphs than this walks down the
+# articles' dates to its page instead of joining every match to its article.
+WALK_PARAMETER = "_page_walk"
+WALK_ABOVE = 10_000
 PAGE_ROWS = 20
 EVERY_ROW = "-1"
 # The site's own styles, scripts and vendored libraries, served at /archive-static/.
@@ -106,6 +110,8 @@ def register_magic_parameters(datasette):
             return str(PAGE_ROWS)
         if key == "offset":
             return str((page_number(request.args.get("page")) - 1) * PAGE_ROWS)
+        if key == "walk":
+            return str(WALK_ABOVE)
         raise KeyError(key)
 
     return [("page", page)]
@@ -221,6 +227,8 @@ async def _export(datasette: "Datasette", database: str, name: str, query: dict,
         params[PAGE_ROWS_PARAMETER] = EVERY_ROW
     if PAGE_OFFSET_PARAMETER in params:
         params[PAGE_OFFSET_PARAMETER] = "0"
+    if WALK_PARAMETER in params:
+        params[WALK_PARAMETER] = str(WALK_ABOVE)
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue = asyncio.Queue(maxsize=4)
     cancelled = False

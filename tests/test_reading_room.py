@@ -90,6 +90,51 @@ async def test_sorting_by_date_puts_the_newest_first(room):
     assert "<strong>date</strong>" in html
 
 
+# The matches as one would first select them: every match joined, narrowed and ordered.
+REFERENCE = {
+    "articles": ("SELECT a.id FROM articles_fts f JOIN articles a ON a.id = f.rowid"
+                 " WHERE articles_fts MATCH fts_query(:q) {narrowed}"
+                 " ORDER BY {date} bm25(articles_fts, 1.0, 10.0), a.id", "a.published DESC, a.id DESC,"),
+    "paragraphs": ("SELECT p.article_id, p.position FROM paragraphs_fts f JOIN paragraphs p ON p.id = f.rowid"
+                   " JOIN articles a ON a.id = p.article_id WHERE paragraphs_fts MATCH fts_query(:q) {narrowed}"
+                   " ORDER BY {date} bm25(paragraphs_fts), p.id", "a.published DESC, a.id DESC, p.position,"),
+}
+
+
+@pytest.mark.parametrize("walk", [False, True], ids=["join", "walk"])
+@pytest.mark.parametrize("kind", REFERENCE)
+async def test_every_plan_of_a_search_pages_through_the_matches_a_plain_query_finds(room, kind, walk, monkeypatch):
+    """Each way of choosing a page (best first, newest first, narrowed or not)
+    gives, page by page, what the plain query gives."""
+    from archive import serve
+
+    monkeypatch.setattr(serve, "WALK_ABOVE", 0 if walk else 10**9)
+    db = room.get_database("archive")
+    [[person]] = (await db.execute("SELECT name FROM entities WHERE type = 'PERSON'"
+                                   " ORDER BY article_count DESC LIMIT 1")).rows
+    sql, by_date = REFERENCE[kind]
+    longer = 0  # searches with more matches than a page holds
+    for q in ("Idlib", "said", '"Idlib province"', "Turkey OR Russia"):
+        for sort in ("", "date"):
+            for narrowing in ({}, {"source": "Example Wire"}, {"name": person}, {"since": "2018-01-01"}):
+                narrowed = {"source": "AND a.source = :source",
+                            "name": "AND a.id IN (SELECT ae.article_id FROM entity_names n JOIN article_entities ae"
+                                    " ON ae.entity_id = n.entity_id WHERE n.name_key = entity_key(:name))",
+                            "since": "AND a.published >= :since"}
+                reference = [tuple(r) for r in (await db.execute(
+                    sql.format(narrowed=" ".join(narrowed[k] for k in narrowing), date=by_date if sort else ""),
+                    {"q": q, **narrowing})).rows]
+                longer += len(reference) > PAGE_ROWS
+                found = []
+                for page in range(1, 4):
+                    rows = (await room.client.get(f"/archive/search_{kind}.json", params={
+                        "q": q, "sort": sort, "page": str(page), "_shape": "array", **narrowing})).json()
+                    found += [(r["id"],) if kind == "articles" else (r["article_id"], r["position"]) for r in rows]
+                assert found == reference[:len(found)] and len(found) == min(len(reference), 3 * PAGE_ROWS), \
+                    (q, sort, narrowing)
+    assert longer >= 16
+
+
 async def test_facets_narrow_the_search_and_the_narrowing_can_be_removed(room):
     html = await get(room, "/archive/search_articles", q="Idlib")
     total = int(re.search(r"of (\d+) articles", visible(html)).group(1))
@@ -105,6 +150,31 @@ async def test_facets_narrow_the_search_and_the_narrowing_can_be_removed(room):
     # A name narrows as well: the articles that name it.
     name = re.search(r'<a href="(/archive/search_articles\?q=Idlib&amp;name=[^"]+)">', html).group(1)
     assert "Narrowed to naming" in visible(await get(room, name.replace("&amp;", "&")))
+
+
+async def test_a_common_words_sources_and_months_are_counted_in_a_sample_and_said_to_be(room, monkeypatch):
+    from archive import pages
+
+    exact = await pages.search(room.get_database("archive"), "paragraphs", {"q": "the"}, PAGE_ROWS)
+    assert exact["sample"] == 1
+    monkeypatch.setattr(pages, "FACET_SAMPLE", 50)
+    html = await get(room, "/archive/search_paragraphs", q="the")
+    sampled = await pages.search(room.get_database("archive"), "paragraphs", {"q": "the"}, PAGE_ROWS)
+    assert sampled["total"] == exact["total"] > 300 and sampled["sample"] == -(-exact["total"] // 50) > 1
+    for facet in ("Source", "Month"):
+        counts = {v["label"]: v["n"] for v in sampled["facets"][facet]}
+        assert all(n % sampled["sample"] == 0 for n in counts.values())
+        truth = {v["label"]: v["n"] for v in exact["facets"][facet]}
+        # A sample of one in every few: the largest values are near the truth.
+        top = max(truth, key=truth.get)
+        assert abs(counts.get(top, 0) - truth[top]) <= 0.35 * truth[top], (facet, counts, truth)
+    assert f"counted in one of every {sampled['sample']} matches" in visible(html)
+    assert re.search(r'>Example Wire</a> <span class="count">≈ \d', html)
+    # Narrowed, the counts are exact again.
+    narrowed = await pages.search(room.get_database("archive"), "paragraphs", {"q": "the", "source": "Example Wire"},
+                                  PAGE_ROWS)
+    assert narrowed["sample"] == 1 and narrowed["total"] == {v["label"]: v["n"] for v in exact["facets"]["Source"]}[
+        "Example Wire"]
 
 
 async def test_not_and_minus_leave_out_what_follows(room):
