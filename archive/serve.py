@@ -170,7 +170,8 @@ def render_cell(row, value, column, table, database, datasette):
 
 @hookimpl
 def asgi_wrapper(datasette):
-    """Serve a canned query's .csv (and .json?_stream=on) with every row, streamed."""
+    """Serve a canned query's .csv (and .json?_stream=on) with every row,
+    streamed; and start a search page's totals and facets beside its rows."""
 
     def wrap(app):
         async def export_app(scope, receive, send):
@@ -184,11 +185,34 @@ def asgi_wrapper(datasette):
                         await _export(datasette, m["database"], m["query"], query, args, m["format"], send,
                                       _base_url(scope))
                         return
+                page = _SEARCH_PAGE.match(scope.get("path", ""))
+                if page and DATABASE in datasette.databases:
+                    await _search_page(datasette, app, page["kind"], scope, receive, send)
+                    return
             await app(scope, receive, send)
 
         return export_app
 
     return wrap
+
+
+# A search's page as HTML, whose totals and facets are read beside its rows.
+_SEARCH_PAGE = re.compile(rf"^/{DATABASE}/search_(?P<kind>articles|paragraphs)$")
+
+
+async def _search_page(datasette: "Datasette", app, kind: str, scope, receive, send) -> None:
+    """The totals and facets are queries of their own, as long as the rows':
+    started before Datasette runs the canned query, the two run at once on
+    the database's threads, and the template waits for whichever is last."""
+    args = {k: v for k, v in parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)[::-1]}
+    found = asyncio.create_task(pages.search(datasette.get_database(DATABASE), kind, args, page_rows=PAGE_ROWS))
+    try:
+        await app(dict(scope, archive_search=found), receive, send)
+    finally:
+        if not found.done():
+            found.cancel()
+        # Awaited even when the page was not rendered (an error), so that its failure is not left unread.
+        await asyncio.gather(found, return_exceptions=True)
 
 
 def _query_args(scope) -> dict[str, str]:
@@ -386,7 +410,8 @@ def extra_template_vars(template, database, table, request, datasette):
             found["home"] = await pages.home(db)
         elif template.startswith(f"query-{DATABASE}-search_"):
             kind = template.removeprefix(f"query-{DATABASE}-search_").removesuffix(".html")
-            found["found"] = await pages.search(db, kind, args, page_rows=PAGE_ROWS)
+            started = request.scope.get("archive_search")
+            found["found"] = await (started or pages.search(db, kind, args, page_rows=PAGE_ROWS))
         elif template == f"query-{DATABASE}-top_entities.html":
             found["browse"] = await pages.browse(db, args.get("type", ""))
         elif template == f"row-{DATABASE}-articles.html":

@@ -2,6 +2,7 @@
 paging, sorting, facets and suggestions, the article and entity pages, names by
 type, the articles naming two names, and the exports."""
 
+import asyncio
 import csv
 import io
 import re
@@ -175,6 +176,32 @@ async def test_a_common_words_sources_and_months_are_counted_in_a_sample_and_sai
                                   PAGE_ROWS)
     assert narrowed["sample"] == 1 and narrowed["total"] == {v["label"]: v["n"] for v in exact["facets"]["Source"]}[
         "Example Wire"]
+
+
+async def test_a_search_pages_totals_are_read_once_beside_its_rows(room, monkeypatch):
+    from archive import pages, serve
+
+    calls = []
+    search = pages.search
+
+    async def counted(*args, **kwargs):
+        calls.append(args[1])
+        return await search(*args, **kwargs)
+
+    monkeypatch.setattr(pages, "search", counted)
+    for kind in ("articles", "paragraphs"):
+        html = await get(room, f"/archive/search_{kind}", q="Idlib")
+        assert re.search(rf"1–20 of \d+ {kind}", visible(html))
+    assert calls == ["articles", "paragraphs"]
+    # A page whose rows fail leaves no search of its totals running.
+    async def failing(scope, receive, send):
+        assert isinstance(scope["archive_search"], asyncio.Task)
+        raise RuntimeError("the rows failed")
+
+    scope = {"type": "http", "method": "GET", "path": "/archive/search_articles", "query_string": b"q=Idlib"}
+    with pytest.raises(RuntimeError):
+        await serve._search_page(room, failing, "articles", scope, None, None)
+    assert not [t for t in asyncio.all_tasks() if t.get_coro().__qualname__.startswith("counted")]
 
 
 async def test_not_and_minus_leave_out_what_follows(room):
