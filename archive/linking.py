@@ -76,6 +76,7 @@ def replace_mentions(
             for m in mentions
         ],
     )
+    _count_names(db, article_id, +1)
     conn.executemany("INSERT OR IGNORE INTO link_pending (name_key) VALUES (?)", [(m.key,) for m in mentions])
     conn.execute("INSERT OR IGNORE INTO link_pending_articles (article_id) VALUES (?)", [article_id])
     conn.execute("UPDATE articles SET entity_model = ? WHERE id = ?", [entity_model, article_id])
@@ -90,8 +91,30 @@ def forget(db: "sqlite_utils.Database", article_id: int) -> None:
     if conn.execute("SELECT 1 FROM mentions WHERE article_id = ? LIMIT 1", [article_id]).fetchone():
         conn.execute("INSERT OR IGNORE INTO link_pending_articles (article_id) VALUES (?)", [article_id])
     _count(db, [article_id], -1)
+    _count_names(db, article_id, -1)
     conn.execute("DELETE FROM article_entities WHERE article_id = ?", [article_id])
     conn.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
+
+
+def _count_names(db: "sqlite_utils.Database", article_id: int, sign: int) -> None:
+    """Add or take off an article's mentions in the counts of its names' spellings and labels."""
+    conn = db.conn
+    counts = conn.execute("SELECT name_key, label, label_source, text, count(*) FROM mentions WHERE article_id = ?"
+                          " GROUP BY 1, 2, 3, 4", [article_id]).fetchall()
+    conn.executemany(
+        "INSERT INTO name_counts (name_key, label, label_source, text, mentions) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (name_key, label, label_source, text) DO UPDATE SET mentions = mentions + excluded.mentions",
+        [(*key, sign * n) for *key, n in counts])
+    if sign < 0:
+        conn.executemany("DELETE FROM name_counts WHERE name_key = ? AND label = ? AND label_source = ?"
+                         " AND text = ? AND mentions <= 0", [tuple(key) for *key, _ in counts])
+
+
+def count_names(db: "sqlite_utils.Database") -> None:
+    """Every name's spellings and labels, counted from the mentions in one pass."""
+    db.conn.execute("DELETE FROM name_counts")
+    db.conn.execute("INSERT INTO name_counts (name_key, label, label_source, text, mentions)"
+                    " SELECT name_key, label, label_source, text, count(*) FROM mentions GROUP BY 1, 2, 3, 4")
 
 
 def set_published(db: "sqlite_utils.Database", article_id: int, published: str | None, from_text: bool) -> None:
@@ -143,6 +166,7 @@ def link(db: "sqlite_utils.Database", aliases: Aliases, everything: bool = False
     everything = everything or _stale(db, aliases)
     if everything:
         _unlink_all(db)
+        count_names(db)
     names = {k for (k,) in conn.execute("SELECT name_key FROM link_pending")}
     articles = {a for (a,) in conn.execute("SELECT article_id FROM link_pending_articles")}
     for key, article in conn.execute("SELECT DISTINCT name_key, article_id FROM mentions WHERE entity_id IS NULL"):
@@ -178,8 +202,8 @@ def _relink(db: "sqlite_utils.Database", aliases: Aliases, names: list[str], art
         "SELECT v.name_key, v.type, v.entity_key FROM temp.link_names JOIN name_votes v USING (name_key)")}
     labels: dict[str, Counter] = defaultdict(Counter)
     for key, label, source, count in conn.execute(
-        "SELECT m.name_key, m.label, m.label_source, count(*) FROM temp.link_names n"
-        " JOIN mentions m ON m.name_key = n.name_key GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+        "SELECT c.name_key, c.label, c.label_source, sum(c.mentions) FROM temp.link_names n"
+        " JOIN name_counts c ON c.name_key = n.name_key GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
     ):
         labels[key][label] += count * VOTE_WEIGHT.get(source, 1)
     types = {key: vote(key, counts, aliases) for key, counts in labels.items()}
@@ -361,8 +385,8 @@ def _entity_row(db: "sqlite_utils.Database", aliases: Aliases, entity: str) -> t
     own: Counter = Counter()
     texts: Counter = Counter()
     for key, label, source, text, count in conn.execute(
-        f"SELECT name_key, label, label_source, text, count(*) FROM mentions WHERE name_key IN ({_marks(members)})"
-        " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4", members
+        f"SELECT name_key, label, label_source, text, mentions FROM name_counts WHERE name_key IN ({_marks(members)})"
+        " ORDER BY 1, 2, 3, 4", members
     ):
         if key == entity or source != "name":
             own[label] += count * VOTE_WEIGHT.get(source, 1)
@@ -408,7 +432,9 @@ def _count(db: "sqlite_utils.Database", articles: list[int], sign: int) -> set[i
             " ON CONFLICT (entity_id, other_id) DO UPDATE SET articles = articles + excluded.articles,"
             " mentions = mentions + excluded.mentions",
             [(a, b, sign * n, sign * m) for a, b, n, m in pairs])
-    conn.execute("DELETE FROM entity_pairs WHERE articles <= 0")
+        if sign < 0:  # the pairs taken down to nothing go, looked up by key: the table holds millions
+            conn.executemany("DELETE FROM entity_pairs WHERE entity_id = ? AND other_id = ? AND articles <= 0",
+                             [(a, b) for a, b, _, _ in pairs])
     _count_months(db, articles, sign)
     return touched
 
@@ -430,7 +456,9 @@ def _count_months(db: "sqlite_utils.Database", articles: list[int], sign: int) -
             " ON CONFLICT (entity_id, month, dated) DO UPDATE SET articles = articles + excluded.articles,"
             " mentions = mentions + excluded.mentions",
             [(e, month, dated, sign * n, sign * m) for e, month, dated, n, m in months])
-    conn.execute("DELETE FROM entity_months WHERE articles <= 0")
+        if sign < 0:
+            conn.executemany("DELETE FROM entity_months WHERE entity_id = ? AND month = ? AND dated = ?"
+                             " AND articles <= 0", [(e, month, dated) for e, month, dated, _, _ in months])
 
 
 def count_months(db: "sqlite_utils.Database") -> None:

@@ -302,6 +302,18 @@ def entity_months(db: sqlite_utils.Database) -> None:
         " count(*), sum(mentions) FROM article_entities GROUP BY 1, 2, 3")
 
 
+@MIGRATIONS(name="name-counts")
+def name_counts(db: sqlite_utils.Database) -> None:
+    """How often each name is written each way, counted once from the
+    mentions; linking keeps the counts from then on."""
+    db.execute(_table(db, "name_counts", {"name_key": str, "label": str, "label_source": str, "text": str,
+                                          "mentions": int},
+                      pk=("name_key", "label", "label_source", "text"),
+                      not_null={"name_key", "label", "label_source", "text", "mentions"}, without_rowid=True))
+    db.conn.execute("INSERT INTO name_counts (name_key, label, label_source, text, mentions)"
+                    " SELECT name_key, label, label_source, text, count(*) FROM mentions GROUP BY 1, 2, 3, 4")
+
+
 def _table(db: sqlite_utils.Database, name: str, columns: dict, without_rowid: bool = False, **spec) -> str:
     """A CREATE TABLE statement as sqlite-utils writes it, as a new archive has it."""
     sql = db.create_table_sql(name, columns, **spec).rstrip().rstrip(";")

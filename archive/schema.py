@@ -170,6 +170,15 @@ TABLES: dict[str, dict] = {
         "foreign_keys": [("entity_id", "entities", "id")],
         "indexes": [["entity_id"]],
     },
+    # How often each name is written each way, with each label: what its
+    # mentions say, kept as they come and go so that a name's vote and its
+    # entity's spellings read a few rows, not every mention of a common name.
+    "name_counts": {
+        "columns": {"name_key": str, "label": str, "label_source": str, "text": str, "mentions": int},
+        "pk": ("name_key", "label", "label_source", "text"),
+        "not_null": {"name_key", "label", "label_source", "text", "mentions"},
+        "without_rowid": True,
+    },
     # What linking keeps between links (linking.py): each mention name's type
     # by its own vote and the entity it joins; the short names a longer
     # person's name can be written as; every folded spelling of each entity.

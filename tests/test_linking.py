@@ -28,6 +28,7 @@ TABLES = {
     "entity_months": "SELECT * FROM entity_months ORDER BY entity_id, month, dated",
     "entity_names": "SELECT * FROM entity_names ORDER BY name_key",
     "name_votes": "SELECT * FROM name_votes ORDER BY name_key",
+    "name_counts": "SELECT * FROM name_counts ORDER BY name_key, label, label_source, text",
     "person_parts": "SELECT * FROM person_parts ORDER BY part, name_key",
     "entity_spellings": "SELECT * FROM entity_spellings ORDER BY name_key, entity_id",
     "name_variants": "SELECT * FROM name_variants ORDER BY name_key",

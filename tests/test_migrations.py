@@ -108,6 +108,10 @@ def test_an_archive_of_each_earlier_shape_becomes_a_new_archive_keeping_every_ro
         assert sum(n for _, _, _, n, _ in months) == db.execute("select count(*) from article_entities").fetchone()[0]
         linking.count_months(db)
         assert db.execute("select * from entity_months order by 1, 2, 3").fetchall() == months
+        spelled = db.execute("select * from name_counts order by 1, 2, 3, 4").fetchall()
+        assert sum(n for *_, n in spelled) == len(before["mentions"])
+        linking.count_names(db)
+        assert db.execute("select * from name_counts order by 1, 2, 3, 4").fetchall() == spelled
     hits = db.execute("select rowid from articles_fts where articles_fts match ?", [to_fts_query("Idlib")])
     assert len(hits.fetchall()) == 2
     # Every file is known: the same seeds from their folder are the articles already stored.

@@ -74,6 +74,7 @@ def test_schema(fresh_db):
     assert fresh_db.table("entity_pairs").schema.endswith("WITHOUT ROWID")
     assert columns(fresh_db, "article_entities")[-2:] == [("published", "TEXT", 0, 0),
                                                           ("date_from_text", "INTEGER", 1, 0)]
+    assert fresh_db.table("name_counts").pks == ["name_key", "label", "label_source", "text"]
     assert columns(fresh_db, "entity_months") == [
         ("entity_id", "INTEGER", 1, 1), ("month", "TEXT", 1, 2), ("dated", "TEXT", 1, 3), ("articles", "INTEGER", 1, 0),
         ("mentions", "INTEGER", 1, 0),
