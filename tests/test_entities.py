@@ -312,3 +312,17 @@ def test_the_one_told_is_no_speaker(extractor):
     [found] = extractor.extract([['"We will win," he told BBC Sport.', '"We will win," said Campbell.']])
     cued = {(m.text, m.label) for m in found if m.source == "context"}
     assert ("Campbell", "PERSON") in cued and not any(text == "BBC Sport" for text, _ in cued)
+
+
+def test_a_common_noun_before_a_name_says_it_names_a_body_unless_a_role_comes_between(extractor):
+    """'the oil firm Yukos', 'Premiership side Everton': the noun just before
+    a name says what kind of thing it is; 'club captain John Terry' names
+    the captain, a person."""
+    [found] = extractor.extract([[
+        "Shares in the oil firm Yukos fell on Monday.",
+        "Premiership side Everton are looking for a new striker.",
+        "Club captain John Terry said the team would recover.",
+    ]])
+    cued = {(m.text, m.label) for m in found if m.source == "context"}
+    assert ("Yukos", "ORG") in cued and ("Everton", "ORG") in cued
+    assert ("John Terry", "PERSON") in {(m.text, m.label) for m in found}
