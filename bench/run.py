@@ -730,6 +730,8 @@ def main() -> None:
         report.add(f"The {args.articles:,}-article archives were built by an earlier run (`--reuse`): their import,"
                    " the manifest's and the extraction of their entities are not measured again here.")
     else:
+        for path in args.work.glob(f"{big.name}*"):
+            path.unlink()
         built = run_import(args.work / "corpus", big, "--no-entities", "--jobs", "2")
         report.add(f"The {args.articles:,}-article archive: `archive import --no-entities --jobs 2` in "
                    f"{built.seconds:.0f} s ({args.articles / built.seconds:.0f} articles/s), peak memory "
