@@ -169,12 +169,10 @@ async def search(db, kind: str, args: dict[str, str], page_rows: int) -> dict[st
         # The names of the best matches (the first of them in the index's
         # order): counting the names of every match of a common word would
         # read most of the archive's links for one page.
-        if not any(params[k] for k in FILTERS):
-            best = (f"best AS (SELECT DISTINCT article_id FROM ({_MATCHES[kind]}) LIMIT :best)"
-                    if kind == "paragraphs" else f"best AS (SELECT id AS article_id FROM ({_INDEXED[kind]}) LIMIT :best)")
-            sql = f"WITH {best}"
-        else:
-            sql = _narrowing_sql(kind) + ", best AS (SELECT DISTINCT article_id FROM narrowed LIMIT :best)"
+        # Unnarrowed, they come from the index without the narrowing's join of every match.
+        sql = (_narrowing_sql(kind) + ", best AS (SELECT DISTINCT article_id FROM narrowed LIMIT :best)"
+               if any(params[k] for k in FILTERS)
+               else f"WITH best AS (SELECT DISTINCT article_id FROM ({_MATCHES[kind]}) LIMIT :best)")
         names = await rows(
             db, sql + " SELECT entities.name, entities.type, count(*) AS n FROM best"
             " JOIN article_entities ON article_entities.article_id = best.article_id"
@@ -366,7 +364,7 @@ async def entity(db, entity_id: int, page: int, page_rows: int) -> dict[str, Any
     counted = await rows(db, "SELECT month, dated, articles, mentions FROM entity_months WHERE entity_id = ?"
                              " ORDER BY month, dated", [entity_id])
     months = [m for m in counted if m["dated"] != "undated"]
-    undated = {"n": sum(m["articles"] for m in counted if m["dated"] == "undated")}
+    undated = sum(m["articles"] for m in counted if m["dated"] == "undated")
     together = await rows(
         db, "SELECT o.id, o.name, o.type, p.articles FROM entity_pairs p JOIN entities o ON o.id = p.other_id"
             " WHERE p.entity_id = ? ORDER BY p.articles DESC, p.mentions DESC, o.name LIMIT 20", [entity_id])
@@ -406,7 +404,7 @@ async def entity(db, entity_id: int, page: int, page_rows: int) -> dict[str, Any
     return {
         "entity": e, "type": TYPE_NAMES.get(e["type"], e["type"]), "spellings": spellings, "merged": merged,
         "months": months,
-        "undated": undated["n"], "dated": total - undated["n"], "together": together, "articles": articles,
+        "undated": undated, "dated": total - undated, "together": together, "articles": articles,
         "chart": Markup(json.dumps(chart).replace("<", "\\u003c")), "page": page,
         "pages": -(-total // page_rows),
         "prev": f"/archive/entities/{entity_id}?page={page - 1}" if page > 1 else None,

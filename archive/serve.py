@@ -204,7 +204,9 @@ async def _search_page(datasette: "Datasette", app, kind: str, scope, receive, s
     """The totals and facets are queries of their own, as long as the rows':
     started before Datasette runs the canned query, the two run at once on
     the database's threads, and the template waits for whichever is last."""
-    args = {k: v for k, v in parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)[::-1]}
+    from datasette.utils.asgi import Request
+
+    args = _page_args(Request(scope, receive))
     found = asyncio.create_task(pages.search(datasette.get_database(DATABASE), kind, args, page_rows=PAGE_ROWS))
     try:
         await app(dict(scope, archive_search=found), receive, send)
@@ -213,6 +215,11 @@ async def _search_page(datasette: "Datasette", app, kind: str, scope, receive, s
             found.cancel()
         # Awaited even when the page was not rendered (an error), so that its failure is not left unread.
         await asyncio.gather(found, return_exceptions=True)
+
+
+def _page_args(request) -> dict[str, str]:
+    """A page's arguments as its template reads them: the first of each name."""
+    return {k: request.args.get(k, "") for k in request.args}
 
 
 def _query_args(scope) -> dict[str, str]:
@@ -404,7 +411,7 @@ def extra_template_vars(template, database, table, request, datasette):
         if database not in (None, DATABASE) or request is None or DATABASE not in datasette.databases:
             return {}
         db = datasette.get_database(DATABASE)
-        args = {k: request.args.get(k, "") for k in request.args}
+        args = _page_args(request)
         found: dict[str, Any] = {"archive_base": f"/{DATABASE}", "static_base": f"/{STATIC}"}
         if template == "index.html":
             found["home"] = await pages.home(db)
