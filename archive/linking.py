@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from .aliases import Aliases
-from .names import DATE_KEY, VOTE_WEIGHT, is_person_name, joins, longest, name_key, parts, variants, vote
+from .names import (DATE_KEY, VOTE_WEIGHT, is_person_name, joins, lone_word, longest, name_key, parts, variants,
+                    vote)
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 # Changes to how mentions are linked into entities (the vote, the merges) bump
 # this: an archive linked by other rules is linked again on the next import.
-LINK_VERSION = "4"
+LINK_VERSION = "5"
 # How many other names the articles of two spellings of a person's name must
 # share for the spellings to be merged.
 VARIANT_EVIDENCE = 2
@@ -200,18 +201,8 @@ def _relink(db: "sqlite_utils.Database", aliases: Aliases, names: list[str], art
     _temp(db, "link_names", "name_key TEXT PRIMARY KEY", [(k,) for k in names])
     before = {k: (kind, entity) for k, kind, entity in conn.execute(
         "SELECT v.name_key, v.type, v.entity_key FROM temp.link_names JOIN name_votes v USING (name_key)")}
-    labels: dict[str, Counter] = defaultdict(Counter)
-    for key, label, source, count in conn.execute(
-        "SELECT c.name_key, c.label, c.label_source, sum(c.mentions) FROM temp.link_names n"
-        " JOIN name_counts c ON c.name_key = n.name_key GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
-    ):
-        labels[key][label] += count * VOTE_WEIGHT.get(source, 1)
+    labels, doubted = _labels(db, "temp.link_names")
     types = {key: vote(key, counts, aliases) for key, counts in labels.items()}
-    conn.executemany("DELETE FROM name_votes WHERE name_key = ?", [(k,) for k in before if k not in types])
-    conn.executemany(
-        "INSERT INTO name_votes (name_key, type, entity_key) VALUES (?, ?, ?)"
-        " ON CONFLICT (name_key) DO UPDATE SET type = excluded.type",
-        [(k, kind, before[k][1] if k in before else k) for k, kind in types.items()])
     # 2. The longer people's names, by the short names they can be written as.
     was = {k for k, (kind, _) in before.items() if is_person_name(k, kind)}
     now = {k for k, kind in types.items() if is_person_name(k, kind)}
@@ -219,6 +210,26 @@ def _relink(db: "sqlite_utils.Database", aliases: Aliases, names: list[str], art
                      [(p, k) for k in sorted(was - now) for p in parts(k)])
     conn.executemany("INSERT OR IGNORE INTO person_parts (part, name_key) VALUES (?, ?)",
                      [(p, k) for k in sorted(now - was) for p in parts(k)])
+    # 2a. A single word's PERSON labels are doubted while no longer person's
+    # name is written with it: the pending words, and the words of the longer names that came or went.
+    lone = sorted({p for k in was ^ now for p in parts(k) if " " not in p} - set(names))
+    _temp(db, "link_lone", "name_key TEXT PRIMARY KEY", [(k,) for k in lone])
+    more, more_doubted = _labels(db, "temp.link_lone")
+    labels.update(more)
+    doubted.update(more_doubted)
+    for key in [*types, *more]:
+        if doubted.get(key) and lone_word(key, _named_in_full(db, key)):
+            types[key] = vote(key, labels[key], aliases, doubted[key])
+        elif key in more:
+            types[key] = vote(key, labels[key], aliases)
+    conn.execute("DROP TABLE temp.link_lone")
+    conn.executemany("DELETE FROM name_votes WHERE name_key = ?", [(k,) for k in before if k not in types])
+    conn.executemany(
+        "INSERT INTO name_votes (name_key, type, entity_key) VALUES (?, ?, ?)"
+        " ON CONFLICT (name_key) DO UPDATE SET type = excluded.type",
+        [(k, kind, before[k][1] if k in before else k) for k, kind in types.items() if k not in more])
+    conn.executemany("UPDATE name_votes SET type = ? WHERE name_key = ?",
+                     [(kind, k) for k, kind in types.items() if k in more])
     # 2b. Spellings of one person's name, for the surnames of the people's names whose mentions changed.
     respelled = _respell_people(db, aliases, {k.split()[-1] for k in was | now}, was - now)
     spelled = dict(conn.execute("SELECT name_key, variant_of FROM name_variants"))  # a few rows: merges are rare
@@ -308,6 +319,25 @@ def _relink(db: "sqlite_utils.Database", aliases: Aliases, names: list[str], art
         conn.execute(f"DROP TABLE temp.{table}")
 
 
+def _labels(db: "sqlite_utils.Database", table: str) -> tuple[dict[str, Counter], dict[str, int]]:
+    """The weighed labels of the names in a temporary table, and the part of
+    each one's PERSON votes only the model says (what ``lone_word`` doubts)."""
+    labels: dict[str, Counter] = defaultdict(Counter)
+    doubted: dict[str, int] = {}
+    for key, label, source, count in db.conn.execute(
+        f"SELECT c.name_key, c.label, c.label_source, sum(c.mentions) FROM {table} n"
+        " JOIN name_counts c ON c.name_key = n.name_key GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+    ):
+        labels[key][label] += count * VOTE_WEIGHT.get(source, 1)
+        if label == "PERSON" and source == "model":
+            doubted[key] = count * VOTE_WEIGHT[source]
+    return labels, doubted
+
+
+def _named_in_full(db: "sqlite_utils.Database", key: str) -> bool:
+    return db.conn.execute("SELECT 1 FROM person_parts WHERE part = ? LIMIT 1", [key]).fetchone() is not None
+
+
 def _target(db: "sqlite_utils.Database", spelled: dict[str, str], key: str, kind: str) -> str:
     """The entity a name joins: the spelling it was merged into (``spelled``),
     and the one longer person's name that stands for."""
@@ -383,6 +413,7 @@ def _entity_row(db: "sqlite_utils.Database", aliases: Aliases, entity: str) -> t
     if not members:
         return None
     own: Counter = Counter()
+    doubted = 0
     texts: Counter = Counter()
     for key, label, source, text, count in conn.execute(
         f"SELECT name_key, label, label_source, text, mentions FROM name_counts WHERE name_key IN ({_marks(members)})"
@@ -390,8 +421,12 @@ def _entity_row(db: "sqlite_utils.Database", aliases: Aliases, entity: str) -> t
     ):
         if key == entity or source != "name":
             own[label] += count * VOTE_WEIGHT.get(source, 1)
+            if label == "PERSON" and source == "model":
+                doubted += count * VOTE_WEIGHT[source]
         texts[text] += count
-    kind = vote(entity, own, aliases) if own else "PERSON"  # people's names, joined as such
+    if not lone_word(entity, _named_in_full(db, entity)):
+        doubted = 0
+    kind = vote(entity, own, aliases, doubted) if own else "PERSON"  # people's names, joined as such
     alias = aliases.by_key.get(entity)
     if kind == "DATE":
         name = entity[len(DATE_KEY):] if _is_iso(entity[len(DATE_KEY):]) else texts.most_common(1)[0][0]

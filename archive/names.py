@@ -42,8 +42,10 @@ def name_key(text: str) -> str:
     return re.sub(r"(?:'s|')$", "", t).strip()
 
 
-def vote(key: str, counts: Counter, aliases: "Aliases") -> str:
-    """A name's type: an alias's, else what most of its mentions say."""
+def vote(key: str, counts: Counter, aliases: "Aliases", doubted: int = 0) -> str:
+    """A name's type: an alias's, else what most of its mentions say.
+    ``doubted`` is the part of the PERSON votes not to be believed when any
+    other type is said (``lone_word``)."""
     if key.startswith(DATE_KEY):
         return "DATE"
     alias = aliases.by_key.get(key)
@@ -52,7 +54,21 @@ def vote(key: str, counts: Counter, aliases: "Aliases") -> str:
     if key in gazetteer.places():  # a vote, not an override: "Jordan" the player stays a person
         counts = Counter(counts)
         counts[max((t for t in counts if t in PLACES), key=counts.get, default="GPE")] += GAZETTEER_WEIGHT
+    if doubted and any(n > 0 for t, n in counts.items() if t != "PERSON"):
+        counts = Counter(counts)
+        counts["PERSON"] -= doubted
+        if counts["PERSON"] <= 0:
+            del counts["PERSON"]
     return min(counts, key=lambda t: (-counts[t], TYPE_ORDER.get(t, 99)))
+
+
+def lone_word(key: str, named_in_full: bool) -> bool:
+    """Whether the model's PERSON label on a name is doubted: news writing
+    names a person in full at least once, so a single word the archive never
+    writes as part of a longer person's name (a company's, a club's, a
+    product's name the model took for a surname) is a person on the model's word alone only when nothing else is said of
+    it. A cue ("striker X", "X said") is still believed."""
+    return not named_in_full and " " not in key and not key.startswith(DATE_KEY)
 
 
 # A short name has this many words at most; the longer name it joins, more.

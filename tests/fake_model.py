@@ -12,6 +12,8 @@ TITLE = {"IS_TITLE": True}
 PATTERNS = [
     {"label": "PERSON", "pattern": [{"LOWER": {"IN": ["mr", "mrs", "ms", "dr"]}}, TITLE]},
     {"label": "PERSON", "pattern": [TITLE, TITLE]},
+    # One word the model takes for a person's name, as it does a company's or a club's.
+    {"label": "PERSON", "pattern": [{"TEXT": {"REGEX": "^[A-Z][a-z]+ex$"}}]},
     {"label": "ORG", "pattern": [{"IS_UPPER": True, "LENGTH": {">=": 2}}]},
     {"label": "GPE", "pattern": [{"LOWER": {"IN": ["in", "near", "from"]}}, TITLE]},
     {"label": "DATE", "pattern": [{"SHAPE": "dddd"}]},

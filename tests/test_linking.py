@@ -14,9 +14,11 @@ from .conftest import QUICK
 
 # Three words: a short name through another; Lena and Lina, Karl and Carl: one name spelled two ways.
 FIRST = ["Anna", "Karl", "Carl", "Lena", "Lina", "Omar", "Sara", "Maria", "Anna Maria"]
-LAST = ["Berg", "Holm", "Nasser", "Varga"]
+# Zorbex: a word the model calls a person, an organisation when written in capitals,
+# and a person's surname only while some article names a Zorbex in full.
+LAST = ["Berg", "Holm", "Nasser", "Varga", "Zorbex"]
 PLACES = ["Vienna", "Aleppo", "Idlib", "Ankara"]
-ORGS = ["ACME", "UNHCR", "NATO", "SDF"]
+ORGS = ["ACME", "UNHCR", "NATO", "SDF", "ZORBEX"]
 DAYS = ["Monday", "Tuesday", "Friday"]
 MONTHS = ["March", "May"]
 # Every table linking writes, with its rows in a stable order.
@@ -45,6 +47,7 @@ def story(rng: random.Random, n: int) -> str:
             f"Mr {last} said {rng.choice(ORGS)} would answer in {rng.choice(PLACES)}.",
             f"{rng.choice(ORGS)} and {first} {last} spoke in 2018.",
             f"Officials from {rng.choice(PLACES)} met {last} and {rng.choice(ORGS)}.",
+            f"{rng.choice(['Zorbex', 'ZORBEX'])} would answer.",
         ]))
     # Dated by a line of its own, by the text, or not at all, so that months move as files change.
     date = rng.choice([f"Published {rng.randint(1, 28)} {rng.choice(MONTHS)} 2018\n\n",
@@ -127,6 +130,35 @@ def test_a_short_name_follows_its_longer_name_as_the_archive_changes(db_path, ru
     c.write_text("Three\n\nKarl Holm met officials in Idlib on Friday.\n", encoding="utf-8")
     ingest.import_files(db, [c], ruleset, extractor=fake_extractor)
     assert entity_of("holm") == ("holm",)  # two now: the surname stands alone
+    assert rows(db.conn) == relinked_whole(db, fake_extractor.aliases)
+
+
+def test_a_lone_word_is_a_person_on_the_models_word_only_once_named_in_full(db_path, ruleset, fake_extractor,
+                                                                              tmp_path):
+    """The model calls Zorbex a person and, in capitals, an organisation: an
+    organisation, until an article names a Zorbex in full; a cue (Mr Quillex)
+    is believed without one."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    db = store.open_db(db_path)
+
+    def entity_of(key):
+        return db.execute("SELECT e.key, e.type FROM name_votes v JOIN entities e ON e.key = v.entity_key"
+                          " WHERE v.name_key = ?", [key]).fetchone()
+
+    def write(name, text):
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        ingest.import_files(db, [path], ruleset, extractor=fake_extractor)
+
+    write("a.txt", "One\n\nZorbex would answer. Officials met ZORBEX. Mr Quillex met QUILLEX.\n")
+    assert entity_of("zorbex") == ("zorbex", "ORG")
+    assert entity_of("quillex") == ("quillex", "PERSON")
+    write("b.txt", "Two\n\nAnna Zorbex met officials in Aleppo on Monday.\n")
+    assert entity_of("zorbex") == ("anna zorbex", "PERSON")  # named in full: the model's word stands
+    assert rows(db.conn) == relinked_whole(db, fake_extractor.aliases)
+    write("b.txt", "Two\n\nOfficials met in Aleppo on Monday.\n")
+    assert entity_of("zorbex") == ("zorbex", "ORG")
     assert rows(db.conn) == relinked_whole(db, fake_extractor.aliases)
 
 
