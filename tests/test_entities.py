@@ -154,6 +154,24 @@ def test_the_vote_types_an_entity_by_most_of_its_mentions(db_path, ruleset, extr
     assert entity_of(db.conn, "Zorbex") == ("Zorbex", "PERSON")
 
 
+def test_two_names_run_together_split_where_the_article_writes_each_alone():
+    from archive.extraction import _parted, _Span
+
+    paragraphs = ["Officials told Radio Kora and Daily Vex that the Office of Food and Drug Safety had met.",
+                  "Radio Kora said the talks had failed.", "Daily Vex wrote that nobody came."]
+    first = paragraphs[0]
+    joined = _Span(0, first.index("Radio"), first.index(" that"), "Radio Kora and Daily Vex", "ORG")
+    one = _Span(0, first.index("Office"), first.index(" had"), "Office of Food and Drug Safety", "ORG")
+    alone = _Span(1, 0, 10, "Radio Kora", "PERSON")
+    parts = _parted([joined, one, alone], paragraphs)
+    assert sorted((p.text, p.label, paragraphs[p.paragraph][p.start:p.end]) for p in parts) == [
+        ("Daily Vex", "ORG", "Daily Vex"),  # written alone only outside any span: the joined span's label
+        ("Office of Food and Drug Safety", "ORG", "Office of Food and Drug Safety"),  # "Food" is nowhere alone
+        ("Radio Kora", "PERSON", "Radio Kora"),  # its own mention's label
+        ("Radio Kora", "PERSON", "Radio Kora"),
+    ]
+
+
 def test_a_lone_surname_joins_the_one_full_name_of_the_archive(tmp_path, ruleset, extractor):
     files = write_articles(tmp_path / "in", {
         "a.txt": "Talks\n\nForeign Minister Sergei Lavrov met officials in Ankara on Monday.\n",
