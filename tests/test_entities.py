@@ -310,6 +310,14 @@ def test_a_possessive_parts_two_names_in_one_span(extractor):
     assert people == ["Alex Ferguson"]
 
 
+def test_a_credit_after_a_slash_is_a_name_of_its_own(extractor):
+    """A photographer and an agency written "<Person>/<Agency>" are two names, not one."""
+    [found] = extractor.extract([["Photograph by Mara Lenz/KVXT for the story.",
+                                  "Photograph by Tomas Ferrer/Zeta News for the story."]])
+    assert [(m.text, m.label) for m in found] == [
+        ("Mara Lenz", "PERSON"), ("KVXT", "ORG"), ("Tomas Ferrer", "PERSON"), ("Zeta News", "ORG")]
+
+
 @pytest.mark.parametrize("short, kind, joins", [
     ("europe", "LOC", False),  # a continent's name in "Labs Europe"
     ("irish", "NORP", False),  # a people's name, the surname of "Oliver Irish"
