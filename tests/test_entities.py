@@ -318,6 +318,18 @@ def test_a_credit_after_a_slash_is_a_name_of_its_own(extractor):
         ("Mara Lenz", "PERSON"), ("KVXT", "ORG"), ("Tomas Ferrer", "PERSON"), ("Zeta News", "ORG")]
 
 
+def test_a_city_and_a_clubs_word_name_a_club_and_a_place_in_brackets_is_where_one_is_from(extractor):
+    [found] = extractor.extract([[
+        "Leicester City won at home on Saturday.", "The Calgary Hitmen beat the Vancouver Giants.",
+        "Forwards: R Lamont (Glasgow), D Parks (Glasgow).", "George Lucas flew to Mexico City on Monday.",
+    ]])
+    labels = {(m.text, m.label, m.source) for m in found}
+    assert {("Leicester City", "ORG", "context"), ("Vancouver Giants", "ORG", "context"),
+            ("Glasgow", "GPE", "context")} <= labels
+    # A city's own name is no club ("Mexico City"); a person's surname may end in "s" (George is a city too).
+    assert ("Mexico City", "LOC", "context") in labels and ("George Lucas", "PERSON", "model") in labels
+
+
 @pytest.mark.parametrize("short, kind, joins", [
     ("europe", "LOC", False),  # a continent's name in "Labs Europe"
     ("irish", "NORP", False),  # a people's name, the surname of "Oliver Irish"
