@@ -153,7 +153,7 @@ class Extractor:
                 pieces = self._pieces(text, start, end, [], label) or []
             spans.extend(_Span(index, a, b, text[a:b], label, source=source) for a, b, label, source in pieces)
         spans.extend(_Span(index, a, b, text[a:b], alias.type, alias) for a, b, alias in found)
-        return spans
+        return _in_context(text, spans)
 
     def _pieces(self, text: str, start: int, end: int, inside: list, label: str
                 ) -> list[tuple[int, int, str, str]] | None:
@@ -330,6 +330,28 @@ def _club(words: list[str], label: str) -> bool:
     if words[-1] not in ("City", "Town") and (label == "PERSON" or not _PLURAL.fullmatch(words[-1])):
         return False
     return name_key(" ".join(words[:-1])) in gazetteer.cities() and name_key(" ".join(words)) not in gazetteer.places()
+
+
+# The word after a place's name that makes the two an event: "US Open", "Asia Cup".
+_EVENT_NEXT = re.compile(r" ([A-Z][a-z]+)\b")
+
+
+def _in_context(text: str, spans: list["_Span"]) -> list["_Span"]:
+    """Spans the characters around them unmake: a place's name before "$" is a
+    currency ("US$40,000"); before an event's word it is part of the event's
+    name ("US Open"), a span of its own when the model has none there."""
+    out = []
+    for s in spans:
+        if s.label in PLACES:
+            if text[s.end:s.end + 1] == "$":
+                continue
+            m = _EVENT_NEXT.match(text, s.end)
+            if m and m.group(1).lower() in EVENT_HEADS:
+                if not any(o.start <= s.start and o.end >= m.end() for o in spans if o is not s):
+                    out.append(_Span(s.paragraph, s.start, m.end(), text[s.start:m.end()], "EVENT", source="context"))
+                continue
+        out.append(s)
+    return out
 
 
 def _joined(text: str, ents: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -330,6 +330,13 @@ def test_a_city_and_a_clubs_word_name_a_club_and_a_place_in_brackets_is_where_on
     assert ("Mexico City", "LOC", "context") in labels and ("George Lucas", "PERSON", "model") in labels
 
 
+def test_a_places_name_before_a_currency_sign_or_an_events_word_is_no_place(extractor):
+    [found] = extractor.extract([["He rated US Open semi-finalist Joachim Berg as a contender.",
+                                  "The board gave US$25,000 to the fund."]])
+    assert [(m.text, m.label) for m in found if m.label != "DATE"] == [
+        ("US Open", "EVENT"), ("Joachim Berg", "PERSON")]
+
+
 @pytest.mark.parametrize("short, kind, joins", [
     ("europe", "LOC", False),  # a continent's name in "Labs Europe"
     ("irish", "NORP", False),  # a people's name, the surname of "Oliver Irish"
