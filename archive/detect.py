@@ -66,6 +66,8 @@ STANDFIRST_OVERLAP = 0.3
 # The first line of a file is read as the headline of an article copied from
 # its headline down when the text starts this few lines below it.
 FIRST_LINE_REACH = 5
+# Labels, menus and headlines write this share of their words (function words aside) with a capital.
+TITLE_CASE = 0.8
 # A headline ending in a full stop has this many words at most: longer, it is a sentence.
 HEADLINE_SENTENCE_WORDS = 15
 # A headline has this many words at least, and at most.
@@ -102,6 +104,9 @@ _TOKEN = re.compile(r"\w+")
 _NAME = r"[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){1,2}"
 # "By" before a name, as bylines in a few languages begin.
 _BYLINE_WORD = re.compile(r"(?i:by|par|von|por|door|av|af|przez|от|بقلم)\s+[^\W\d_]")
+# A trail of labels: two separators at least ("Home / News / ...", "Home › World › ...").
+_BREADCRUMB = re.compile(r"\s[/›»>|]\s.*\s[/›»>|]\s")
+_CLOSING = "\"'”’»)] "
 _TWO_NAMES = re.compile(rf"(?:[Bb]y\s)?{_NAME}(?:,\s{_NAME})*\s(?:and|&)\s{_NAME}")
 # A date in figures, or a month's name beside a day: with a few words at most,
 # a line of them is a date line (a time alone is not: races and timetables).
@@ -186,7 +191,15 @@ class _Features:
         """Words as menus, links and section labels write them: each one with a
         capital, no figures, no sentence; or a line of the site's template."""
         return self.kind in ("template", "ruled") or (
-            self.capitalised >= 0.8 and not self.digits and not self.ends_sentence)
+            self.capitalised >= TITLE_CASE and not self.digits and not self.ends_sentence)
+
+
+def title_case(text: str, stop: frozenset[str]) -> bool:
+    """Whether a line is written as headlines and labels are, a capital to
+    (nearly) every word but the function words: "Officials Eye Debris off Wash."
+    is a headline with a full stop, "He died in Paris." a sentence."""
+    content = [w for w in language.WORD.findall(text) if w.casefold() not in stop]
+    return bool(content) and sum(w[0].isupper() for w in content) / len(content) >= TITLE_CASE
 
 
 def _features(lines: Sequence[Line], stop: frozenset[str], known: bool) -> list[_Features]:
@@ -362,6 +375,40 @@ def _name_like(f: _Features, stop: frozenset[str]) -> bool:
     return bool(_TWO_NAMES.fullmatch(f.text) or (f.words <= 8 and _BYLINE_WORD.match(f.text)))
 
 
+def _below_labels(feats: list[_Features], stop: frozenset[str]) -> int | None:
+    """The headline of an article copied from its top under a section's
+    one-word label or a counter ("Music", "0"): the first line of a
+    headline's length and form, when only such words stand above it."""
+    for k, f in enumerate(feats[:FIRST_LINE_REACH]):
+        count = len(_TOKEN.findall(f.text))
+        if count >= HEADLINE_MIN_WORDS:
+            sentence = f.text.endswith((",", ";", ":")) or (f.text.endswith(".") and not title_case(f.text, stop))
+            if k == 0 or sentence or count > HEADLINE_MAX_WORDS or f.kind == "good" or k + 1 >= len(feats):
+                return None
+            return k
+        if f.ends_sentence:
+            return None
+    return None
+
+
+def _opens(feats: list[_Features], scored: list[tuple[float, int, float]], start: int, stop: frozenset[str],
+           page: str) -> bool:
+    """Whether the file begins with the article's headline, however far above
+    the text (a standfirst, a byline, share buttons, a picture between): its
+    first line is a headline of four words or more, printed nowhere else on
+    the page (a site's name comes again at its foot), with no menu below it,
+    and the paragraphs below it or the text's first take up its words."""
+    if not any(c[1] == 0 for c in scored) or len(_TOKEN.findall(feats[0].text)) < 4:
+        return False
+    if page.count(_fold(feats[0].text)) > 1 or _has_menu(feats[1 : 1 + MENU_RUN]):
+        return False
+    words = _stems(feats[0].text, stop)
+    below = [g for g in feats[1:] if g.kind in ("good", "near")][:LEAD_LINES]  # a standfirst, or the text
+    text = [g for g in feats[start:] if g.kind in ("good", "near")][:LEAD_LINES]
+    taken = set().union(set(), *(_stems(g.text, stop) for g in below + text))
+    return bool(words) and len(words & taken) / len(words) >= STANDFIRST_OVERLAP
+
+
 def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: str) -> int | None:
     """The line above the run of prose that reads as its headline: the nearest
     line of a few words that is not a byline, a date, a label or a sentence of
@@ -380,7 +427,10 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
         if not HEADLINE_MIN_WORDS <= count <= HEADLINE_MAX_WORDS or _name_like(f, stop) \
                 or f.kind in ("template", "ruled"):
             continue
-        if f.kind == "good" or (f.ends_sentence and f.text[-1] not in "?!" and f.words > HEADLINE_SENTENCE_WORDS):
+        if _BREADCRUMB.search(f.text):
+            continue  # "Home / News / <the headline>": the trail to the page, not its headline
+        asks = f.text.rstrip(_CLOSING)[-1:] in ("?", "!")  # a headline may ask or exclaim
+        if (f.kind == "good" and not asks) or (f.ends_sentence and not asks and f.words > HEADLINE_SENTENCE_WORDS):
             continue  # a sentence of the text
         if f.words <= DATE_LINE_WORDS and _DATE_LIKE.search(f.text):
             continue  # a date or a time, with a name or a place at most
@@ -396,6 +446,8 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
         scored.append((score, i, overlap))
     if not scored:
         return None
+    if _opens(feats, scored, start, stop, page):
+        return 0
     best_score, best, best_overlap = max(scored)
     if best_overlap >= STANDFIRST_OVERLAP:
         between = 0
@@ -440,7 +492,12 @@ def detect(lines: Sequence[Line], lang: str | None = None, known: frozenset[int]
         return Detected([], None, lang, seen)  # not one line of prose: no main text to tell the page from
     core = (feats[core_start].number, feats[core_end].number)
     if not _shows_chrome(feats, start, end):
-        return Detected([], None, lang, seen, core=core)
+        top = _below_labels(feats, stop)
+        if top is None:
+            return Detected([], None, lang, seen, core=core)
+        removed = [Removal(f.number, "outside-main-text", f"above the headline (line {feats[top].number})")
+                   for f in feats[:top] if f.number not in ruled]
+        return Detected(removed, feats[top].number, lang, seen, core=core)
     # Looked for above the run's first paragraph: a run may begin with a short
     # line or two above its headline (a tagline, a link) that add up above nothing.
     prose = next((i for i in range(start, end + 1) if feats[i].kind in ("good", "near")), start)

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Sequence
 
 
-from . import provenance
+from . import detect, language, provenance
 from .clean import Cleaned, Line, Removed, RuleSet
 
 # A title line is short and does not end like a sentence of body text.
@@ -80,7 +80,7 @@ def parse(cleaned: Cleaned, ruleset: RuleSet, given: provenance.Given | None = N
     heading = next((line for line in content if line.number == cleaned.headline), None)
     if heading is not None:
         title_from = "headline"
-    elif len(content) > 1 and looks_like_title(content[0].text):
+    elif len(content) > 1 and looks_like_title(content[0].text, language.stopwords(cleaned.language)):
         heading, title_from = content[0], "first-line"
     if heading is not None:
         title = heading.text
@@ -113,12 +113,16 @@ def parse(cleaned: Cleaned, ruleset: RuleSet, given: provenance.Given | None = N
     )
 
 
-def looks_like_title(text: str) -> bool:
-    return (
-        len(text) <= TITLE_MAX_CHARS
-        and len(text.split()) <= TITLE_MAX_WORDS
-        and (not text.endswith((".", ",", ";", ":")) or text.endswith("..."))
-    )
+def looks_like_title(text: str, stop: frozenset[str] = frozenset()) -> bool:
+    """A short line that ends no sentence, or ends one but is written in
+    title case ("... off Wash."): a headline's full stop is often an abbreviation's."""
+    if len(text) > TITLE_MAX_CHARS or len(text.split()) > TITLE_MAX_WORDS:
+        return False
+    if text.endswith("..."):
+        return True
+    if text.endswith("."):
+        return len(text.split()) <= detect.HEADLINE_SENTENCE_WORDS and detect.title_case(text, stop)
+    return not text.endswith((",", ";", ":"))
 
 
 def derive_title(paragraph: str) -> str:

@@ -61,6 +61,58 @@ def test_a_headline_ending_in_a_full_stop_is_still_the_headline(rules):
     assert cleaned(whole_page(s, title=headline), rules).title == headline
 
 
+@pytest.mark.parametrize("headline, title", [
+    ("Officials Eye Debris off Wash.", True),  # title case: the full stop is an abbreviation's
+    ("Catch the games on NHL Network-U.S.", True),
+    ("The talks ended without a deal.", False),  # a sentence
+])
+def test_an_article_copied_from_a_headline_with_a_full_stop_keeps_it_whole(headline, title, rules):
+    s = story(STORIES[2])
+    article = cleaned("\n\n".join([headline, *s.paragraphs]) + "\n", rules)
+    assert (article.title == headline) is title
+    assert article.title_from == ("first-line" if title else "first-paragraph")
+
+
+def test_a_sections_label_above_an_articles_headline_is_not_the_title(rules):
+    s = story(STORIES[1])
+    article = cleaned("\n\n".join(["Business", "0", s.title, *s.paragraphs]) + "\n", rules)
+    assert article.title == s.title
+    assert joined(article.paragraphs) == joined(s.paragraphs)
+    assert [(r.text, r.reason) for r in article.removed] == [("Business", "outside-main-text"),
+                                                             ("0", "outside-main-text")]
+    # A one-word headline over its text stays the headline.
+    article = cleaned("\n\n".join(["Business", *s.paragraphs]) + "\n", rules)
+    assert (article.title, article.removed) == ("Business", [])
+
+
+def test_a_headline_that_asks_is_a_headline_however_many_function_words(rules):
+    s = story(STORIES[3])
+    asked = "Why do we all keep on paying for the things that we were promised by them and never get?"
+    assert cleaned(whole_page(s, title=asked), rules).title == asked
+
+
+def test_a_trail_of_labels_ending_in_the_headline_is_not_the_headline(rules):
+    s = story(STORIES[3])
+    exclaimed = s.title + "!"
+    page = whole_page(s, menu=MENU + ["You are here: Home / Business / " + exclaimed], title=exclaimed)
+    assert cleaned(page, rules).title == exclaimed
+
+
+def test_a_file_that_begins_with_its_headline_keeps_it_over_a_caption_near_the_text(rules):
+    """An article-area copy: the headline on top, then a date, a byline, a
+    player's label and a picture's caption that the first paragraph takes up."""
+    s = story(STORIES[3])
+    caption = " ".join(w.strip(".,") for w in s.paragraphs[0].split()[:9])
+    top = [s.title, "12 March 2024", "Jane Example, in Moscow", "Updated 13 March 2024", "Listen to this article",
+           "A picture of the talks", caption]
+    article = cleaned("\n\n".join([*top, *s.paragraphs, *RELATED, *FOOTER]) + "\n", rules)
+    assert article.title == s.title
+    # A site's name on top, printed again at its foot, is no headline.
+    named = " ".join(w.strip(".,") for w in s.paragraphs[0].split()[:5]) + " Weekly"  # its words in the text
+    page = "\n\n".join([named, *top[1:], *s.paragraphs, *RELATED, *FOOTER, named]) + "\n"
+    assert cleaned(page, rules).title != named
+
+
 def test_the_standfirst_below_the_headline_is_not_the_title(rules):
     s = story(STORIES[3])
     standfirst = "The plan would cost " + " ".join(s.paragraphs[0].split()[3:12])
