@@ -375,6 +375,28 @@ def _name_like(f: _Features, stop: frozenset[str]) -> bool:
     return bool(_TWO_NAMES.fullmatch(f.text) or (f.words <= 8 and _BYLINE_WORD.match(f.text)))
 
 
+def _lead(feats: list[_Features]) -> list[_Features]:
+    """The first paragraphs of these lines: where a headline's words come back."""
+    return [g for g in feats if g.kind in ("good", "near")][:LEAD_LINES]
+
+
+def _taken_up(f: _Features, lead: list[_Features], stop: frozenset[str]) -> float:
+    """The share of a line's words that the lead's paragraphs take up."""
+    words = _stems(f.text, stop)
+    taken = set().union(set(), *(_stems(g.text, stop) for g in lead))
+    return len(words & taken) / len(words) if words else 0.0
+
+
+def ends_as_headline(text: str, stop: frozenset[str]) -> bool:
+    """A line ends as a headline does: on no sentence's end, on "...", or on a
+    full stop in a short line written in title case ("... off Wash.": an abbreviation's)."""
+    if text.endswith("..."):
+        return True
+    if text.endswith("."):
+        return len(text.split()) <= HEADLINE_SENTENCE_WORDS and title_case(text, stop)
+    return not text.endswith((",", ";", ":"))
+
+
 def _below_labels(feats: list[_Features], stop: frozenset[str]) -> int | None:
     """The headline of an article copied from its top under a section's
     one-word label or a counter ("Music", "0"): the first line of a
@@ -382,8 +404,8 @@ def _below_labels(feats: list[_Features], stop: frozenset[str]) -> int | None:
     for k, f in enumerate(feats[:FIRST_LINE_REACH]):
         count = len(_TOKEN.findall(f.text))
         if count >= HEADLINE_MIN_WORDS:
-            sentence = f.text.endswith((",", ";", ":")) or (f.text.endswith(".") and not title_case(f.text, stop))
-            if k == 0 or sentence or count > HEADLINE_MAX_WORDS or f.kind == "good" or k + 1 >= len(feats):
+            if k == 0 or not ends_as_headline(f.text, stop) or count > HEADLINE_MAX_WORDS or f.kind == "good" \
+                    or k + 1 >= len(feats):
                 return None
             return k
         if f.ends_sentence:
@@ -402,11 +424,8 @@ def _opens(feats: list[_Features], scored: list[tuple[float, int, float]], start
         return False
     if page.count(_fold(feats[0].text)) > 1 or _has_menu(feats[1 : 1 + MENU_RUN]):
         return False
-    words = _stems(feats[0].text, stop)
-    below = [g for g in feats[1:] if g.kind in ("good", "near")][:LEAD_LINES]  # a standfirst, or the text
-    text = [g for g in feats[start:] if g.kind in ("good", "near")][:LEAD_LINES]
-    taken = set().union(set(), *(_stems(g.text, stop) for g in below + text))
-    return bool(words) and len(words & taken) / len(words) >= STANDFIRST_OVERLAP
+    below = _lead(feats[1:]) + _lead(feats[start:])  # a standfirst or the text under it, and the text's first
+    return _taken_up(feats[0], below, stop) >= STANDFIRST_OVERLAP
 
 
 def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: str) -> int | None:
@@ -434,10 +453,7 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
             continue  # a sentence of the text
         if f.words <= DATE_LINE_WORDS and _DATE_LIKE.search(f.text):
             continue  # a date or a time, with a name or a place at most
-        words = _stems(f.text, stop)
-        lead = [g for g in feats[i + 1 :] if g.kind in ("good", "near")][:LEAD_LINES]
-        taken = set().union(*(_stems(g.text, stop) for g in lead)) if lead else set()
-        overlap = len(words & taken) / len(words) if words else 0.0
+        overlap = _taken_up(f, _lead(feats[i + 1 :]), stop)
         again = overlap > 0 and page.count(_fold(f.text)) > 1  # a related story printed twice takes up nothing
         stops = f.text[-1] == "."
         first = i == 0 and seen <= FIRST_LINE_REACH  # an article copied from its headline down

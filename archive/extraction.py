@@ -493,7 +493,8 @@ def _parted(spans: list[_Span], paragraphs: Sequence[str]) -> list[_Span]:
     for s in spans:
         if s.label != "DATE":
             labels[name_key(s.text)][s.label] += 1
-    out = [s for s in spans if not any(s is j for j, _ in joined)]
+    cut = {id(s) for s, _ in joined}
+    out = [s for s in spans if id(s) not in cut]
     for s, m in joined:
         left, right = s.text[:m.start()], s.text[m.end():]
         if not all(_looks_like_name(t) and re.search(rf"(?<!\w){re.escape(t)}(?!\w)", rest) for t in (left, right)):

@@ -329,9 +329,13 @@ def _labels(db: "sqlite_utils.Database", table: str) -> tuple[dict[str, Counter]
         " JOIN name_counts c ON c.name_key = n.name_key GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
     ):
         labels[key][label] += count * VOTE_WEIGHT.get(source, 1)
-        if label == "PERSON" and source == "model":
-            doubted[key] = count * VOTE_WEIGHT[source]
+        doubted[key] = doubted.get(key, 0) + _doubted(label, source, count)
     return labels, doubted
+
+
+def _doubted(label: str, source: str, count: int) -> int:
+    """The weight of PERSON votes that only the model gives (what ``lone_word`` doubts)."""
+    return count * VOTE_WEIGHT[source] if label == "PERSON" and source == "model" else 0
 
 
 def _named_in_full(db: "sqlite_utils.Database", key: str) -> bool:
@@ -421,8 +425,7 @@ def _entity_row(db: "sqlite_utils.Database", aliases: Aliases, entity: str) -> t
     ):
         if key == entity or source != "name":
             own[label] += count * VOTE_WEIGHT.get(source, 1)
-            if label == "PERSON" and source == "model":
-                doubted += count * VOTE_WEIGHT[source]
+            doubted += _doubted(label, source, count)
         texts[text] += count
     if not lone_word(entity, _named_in_full(db, entity)):
         doubted = 0

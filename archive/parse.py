@@ -114,15 +114,8 @@ def parse(cleaned: Cleaned, ruleset: RuleSet, given: provenance.Given | None = N
 
 
 def looks_like_title(text: str, stop: frozenset[str] = frozenset()) -> bool:
-    """A short line that ends no sentence, or ends one but is written in
-    title case ("... off Wash."): a headline's full stop is often an abbreviation's."""
-    if len(text) > TITLE_MAX_CHARS or len(text.split()) > TITLE_MAX_WORDS:
-        return False
-    if text.endswith("..."):
-        return True
-    if text.endswith("."):
-        return len(text.split()) <= detect.HEADLINE_SENTENCE_WORDS and detect.title_case(text, stop)
-    return not text.endswith((",", ";", ":"))
+    """A short line that ends as a headline does (``detect.ends_as_headline``)."""
+    return len(text) <= TITLE_MAX_CHARS and len(text.split()) <= TITLE_MAX_WORDS and detect.ends_as_headline(text, stop)
 
 
 def derive_title(paragraph: str) -> str:

@@ -71,6 +71,21 @@ def relinked_whole(db, aliases) -> dict[str, list]:
     return rows(copy)
 
 
+def linked(db, key, columns="e.key"):
+    """Columns of the entity a name is linked to."""
+    return db.execute(f"SELECT {columns} FROM name_votes v JOIN entities e ON e.key = v.entity_key"
+                      " WHERE v.name_key = ?", [key]).fetchone()
+
+
+def writer(folder, db, ruleset, extractor):
+    """A function that saves a file under ``folder`` and imports it."""
+    def write(name, text):
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        ingest.import_files(db, [path], ruleset, extractor=extractor)
+    return write
+
+
 @pytest.mark.parametrize("seed", range(2 if QUICK else 6))
 def test_linking_step_by_step_is_linking_everything(seed, db_path, ruleset, fake_extractor, tmp_path):
     rng = random.Random(seed)
@@ -115,8 +130,7 @@ def test_a_short_name_follows_its_longer_name_as_the_archive_changes(db_path, ru
     db = store.open_db(db_path)
 
     def entity_of(key):
-        return db.execute("SELECT e.key FROM name_votes v JOIN entities e ON e.key = v.entity_key"
-                          " WHERE v.name_key = ?", [key]).fetchone()
+        return linked(db, key)
 
     a = folder / "a.txt"
     a.write_text("One\n\nMr Holm said ACME would answer in Vienna.\n", encoding="utf-8")
@@ -142,14 +156,10 @@ def test_a_lone_word_is_a_person_on_the_models_word_only_once_named_in_full(db_p
     folder.mkdir()
     db = store.open_db(db_path)
 
-    def entity_of(key):
-        return db.execute("SELECT e.key, e.type FROM name_votes v JOIN entities e ON e.key = v.entity_key"
-                          " WHERE v.name_key = ?", [key]).fetchone()
+    write = writer(folder, db, ruleset, fake_extractor)
 
-    def write(name, text):
-        path = folder / name
-        path.write_text(text, encoding="utf-8")
-        ingest.import_files(db, [path], ruleset, extractor=fake_extractor)
+    def entity_of(key):
+        return linked(db, key, "e.key, e.type")
 
     write("a.txt", "One\n\nZorbex would answer. Officials met ZORBEX. Mr Quillex met QUILLEX.\n")
     assert entity_of("zorbex") == ("zorbex", "ORG")
@@ -168,14 +178,10 @@ def test_two_spellings_of_one_name_are_one_person_when_their_articles_agree(db_p
     folder.mkdir()
     db = store.open_db(db_path)
 
-    def entity_of(key):
-        return db.execute("SELECT e.name FROM name_votes v JOIN entities e ON e.key = v.entity_key"
-                          " WHERE v.name_key = ?", [key]).fetchone()[0]
+    write = writer(folder, db, ruleset, fake_extractor)
 
-    def write(name, text):
-        path = folder / name
-        path.write_text(text, encoding="utf-8")
-        ingest.import_files(db, [path], ruleset, extractor=fake_extractor)
+    def entity_of(key):
+        return linked(db, key, "e.name")[0]
 
     write("a.txt", "One\n\nLena Holm met officials in Vienna on Monday. ACME and Lena Holm spoke in 2018.\n")
     write("b.txt", "Two\n\nLina Holm met officials in Aleppo on Friday.\n")
