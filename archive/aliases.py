@@ -61,14 +61,42 @@ class Aliases:
 
 
 def _name_pattern(names: Iterable[str], flags: int) -> re.Pattern[str] | None:
-    parts = []
-    for name in sorted(set(names), key=len, reverse=True):
-        escaped = re.escape(name)
-        escaped = escaped.replace(r"\ ", r"\s+").replace(r"\-", r"[-‐‑\s]?").replace("'", "['’]")
-        parts.append(escaped)
-    if not parts:
+    """The names as one pattern, written as a trie: a plain alternation makes
+    the engine try each of hundreds of names at every word, a trie one letter
+    at a time. Spaces match any run of white space, a dash may be a space or
+    missing, a quote may be curly; of the names that match at one place the
+    longest is taken."""
+    trie: dict[str, dict] = {}
+    for name in set(names):
+        node = trie
+        for char in name:
+            node = node.setdefault(_unit(char), {})
+        node[_END] = {}
+    if not trie:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", flags)
+    return re.compile(r"(?<!\w)" + _alternation(trie) + r"(?!\w)", flags)
+
+
+_END = ""
+
+
+def _unit(char: str) -> str:
+    return {" ": r"\s+", "-": r"[-‐‑\s]?", "'": "['’]"}.get(char) or re.escape(char)
+
+
+def _depth(node: dict[str, dict]) -> int:
+    return max((1 + _depth(child) for unit, child in node.items() if unit != _END), default=0)
+
+
+def _alternation(node: dict[str, dict]) -> str:
+    # The longest continuation is tried first; ending here comes last.
+    branches = [unit + _alternation(child) for unit, child in
+                sorted(((u, c) for u, c in node.items() if u != _END), key=lambda uc: (-_depth(uc[1]), uc[0]))]
+    if not branches:
+        return ""
+    if len(branches) == 1 and _END not in node:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")" + ("?" if _END in node else "")
 
 
 def load_aliases(extra: Sequence[Path] = ()) -> Aliases:

@@ -122,21 +122,53 @@ class Extractor:
         self.batch_size = batch_size
         self.stamp = model_stamp(nlp, aliases)
         self._relabelled: dict[str, str | None] = {}
+        self._asked: dict[str, str | None] = {}  # this batch's answers, beyond the cache
+        self._missed: set[str] = set()
+        self._missed_here = False
 
     def extract(self, articles: Sequence[Sequence[str]]) -> list[list[Mention]]:
         """The mentions of each article, given as its list of paragraphs."""
         texts = [p for paragraphs in articles for p in paragraphs]
-        docs = iter(self.nlp.pipe(texts, batch_size=self.batch_size))
+        docs = list(self.nlp.pipe(texts, batch_size=self.batch_size))
+        found = self._all_spans(
+            [(index, text) for paragraphs in articles for index, text in enumerate(paragraphs)], docs)
         result = []
+        at = 0
         for paragraphs in articles:
-            spans: list[_Span] = []
-            for index, text in enumerate(paragraphs):
-                spans.extend(self._spans(index, text, next(docs)))
+            spans = [s for n in range(at, at + len(paragraphs)) for s in found[n]]
+            at += len(paragraphs)
             result.append(_resolve(spans, paragraphs, self.aliases))
         return result
 
-    def _spans(self, index: int, text: str, doc) -> list["_Span"]:
-        found = self.aliases.find(text)
+    def _all_spans(self, paragraphs: list[tuple[int, str]], docs: list) -> list[list["_Span"]]:
+        """Each paragraph's spans. The pieces to show the model alone are asked
+        in batches, as the paragraphs were (one at a time costs several times
+        more): a paragraph whose spans needed an unasked piece is read again
+        once its pieces are answered, until none is missing."""
+        found: list[list[_Span]] = [[] for _ in paragraphs]
+        aliases = [self.aliases.find(text) for _, text in paragraphs]
+        pending = range(len(paragraphs))
+        while pending:
+            again = []
+            for n in pending:
+                self._missed_here = False
+                found[n] = self._spans(*paragraphs[n], docs[n], aliases[n])
+                if self._missed_here:
+                    again.append(n)
+            if not again:
+                break
+            asked = sorted(self._missed)
+            self._missed.clear()
+            for text, doc in zip(asked, self.nlp.pipe(asked, batch_size=self.batch_size)):
+                self._asked[text] = _alone(text, doc)
+            pending = again
+        for text, label in self._asked.items():
+            if len(self._relabelled) < RELABEL_CACHE:
+                self._relabelled[text] = label
+        self._asked.clear()
+        return found
+
+    def _spans(self, index: int, text: str, doc, found: list) -> list["_Span"]:
         spans: list[_Span] = []
         for start, end, label in _joined(text, [(e.start_char, e.end_char, e.label_) for e in doc.ents]):
             if label not in TYPES:
@@ -196,14 +228,21 @@ class Extractor:
 
     def _relabel(self, text: str) -> str | None:
         """What the model calls a piece of a span when it is shown on its own
-        (asked once for each piece: nationalities and titles recur)."""
-        if text not in self._relabelled:
-            ents = self.nlp(text).ents
-            label = ents[0].label_ if len(ents) == 1 and ents[0].text == text and ents[0].label_ in NAME_TYPES else None
-            if len(self._relabelled) < RELABEL_CACHE:
-                self._relabelled[text] = label
-            return label
-        return self._relabelled[text]
+        (asked once for each piece: nationalities and titles recur); a piece
+        not asked yet is noted for the next batch (``_all_spans``)."""
+        if text in self._relabelled:
+            return self._relabelled[text]
+        if text in self._asked:
+            return self._asked[text]
+        self._missed.add(text)
+        self._missed_here = True
+        return None
+
+
+def _alone(text: str, doc) -> str | None:
+    """The one name's type the model gives a text shown alone, if that is all it sees in it."""
+    ents = doc.ents
+    return ents[0].label_ if len(ents) == 1 and ents[0].text == text and ents[0].label_ in NAME_TYPES else None
 
 
 # Words that, written just before or after a name, say it is a person's:

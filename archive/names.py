@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
 from . import gazetteer
@@ -31,6 +32,7 @@ _DASHES = re.compile(r"[-‐‑‒–—_/]+")
 _NOT_NAME = re.compile(r"[^\w' &]+")
 
 
+@lru_cache(maxsize=1 << 16)  # names recur: each is folded many times over an import and its linking
 def name_key(text: str) -> str:
     """How names compare: case, diacritics, quotes, dots, dashes, a leading "the"
     and a possessive do not make two names different."""
