@@ -22,7 +22,7 @@ link-like lines go. Every decision names its detector and its evidence.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -157,6 +157,7 @@ class _Features:
     capitalised: float  # share of the words that are not function words written with a capital
     digits: bool
     repeats: int = 1  # how many lines of the page read the same
+    heads_prose: bool = False  # each line that reads the same comes right above a paragraph
     kind: str = ""  # good, near, short or bad; template or ruled for lines known to be the page's
     post: bool = False  # a ruled line that heads or ends a post
 
@@ -178,12 +179,14 @@ class _Features:
     @property
     def interrupts(self) -> bool:
         """A line that breaks prose into posts: a short line printed again and
-        again (a "Reply" under each comment), or a date and time line."""
+        again (a "Reply" under each comment), or a date and time line. A
+        short line printed again that heads a paragraph each time is the
+        text's subheading ("History" in each part of an explainer)."""
         if self.kind == "ruled":
             return self.post
         if self.ends_sentence and self.text[-1] == ".":
             return False  # a sentence of the text that names a date
-        furniture = self.repeats > 1 and 1 <= self.words <= FURNITURE_WORDS
+        furniture = self.repeats > 1 and 1 <= self.words <= FURNITURE_WORDS and not self.heads_prose
         return furniture or (self.words <= DATE_LINE_WORDS and bool(_DATE_LIKE.search(self.text)))
 
     @property
@@ -498,6 +501,11 @@ def detect(lines: Sequence[Line], lang: str | None = None, known: frozenset[int]
         f.kind = "template" if f.number in known else "ruled" if f.number in ruled else _classify(f)
         f.post = ruled.get(f.number, False)
         f.repeats = counts[_fold(f.text)]
+    heading = defaultdict(list)
+    for f, below in zip(feats, feats[1:] + [None]):
+        heading[_fold(f.text)].append(below is not None and below.kind == "good")
+    for f in feats:
+        f.heads_prose = all(heading[_fold(f.text)])
     seen = [(f.number, f.kind, f"{f.words} words, {f.stop:.0%} function words"
              + (", ends a sentence" if f.ends_sentence else "")) for f in feats]
     span = _main_run(feats, stop)

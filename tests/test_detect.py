@@ -10,7 +10,7 @@ from archive.detect import Line, detect
 from archive.parse import parse
 
 from .conftest import BBC
-from .pages import COMMENTS, FOOTER, MENU, RELATED, STORIES, story, whole_page
+from .pages import COMMENTS, FOOTER, MENU, RELATED, STORIES, Story, story, whole_page
 
 
 @pytest.fixture(scope="module")
@@ -137,6 +137,16 @@ def test_a_comment_thread_breaks_into_posts_and_goes(rules):
                           "Reply"]
     article = cleaned(whole_page(s, comments=["6 comments", *long_comments]), rules)
     assert joined(article.paragraphs) == joined(s.paragraphs)
+
+
+def test_a_subheading_printed_in_each_part_of_the_text_is_no_posts_furniture(rules):
+    """An explainer's parts each have a "Background" and an "Outlook": short lines
+    printed again, as a "Reply" is under each comment, but each one heads a paragraph."""
+    s = story(STORIES[1])
+    lead, one, two, three, four = s.paragraphs
+    parts = [lead, "The line", "Background", one, "Outlook", two, "The money", "Background", three, "Outlook", four]
+    article = cleaned(whole_page(Story(s.title, parts)), rules)
+    assert joined(article.paragraphs) == joined(parts)
 
 
 def test_a_clean_article_is_left_whole_lists_and_tables_and_all(rules):
