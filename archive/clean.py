@@ -257,6 +257,13 @@ def _main_text(cleaned: Cleaned, templates: sites.Templates) -> Cleaned:
     template = templates.template.get(site, {}) if site is not None else {}
     known = {line.number: template[k] for line in content
              if (k := sites.key(line.text)) in template and line.number not in cleaned.pinned}
+    # A site's template may end its articles with the same sentences (a note,
+    # a notice), never be one: a file whose every sentence of prose it holds
+    # keeps them (a short article made of a paragraph the site often ends on).
+    core = found.core or (0, -1)
+    prose = [line.number for line in content if core[0] <= line.number <= core[1] and _sentence(line.text)]
+    if prose and all(n in known for n in prose):
+        known = {n: count for n, count in known.items() if n not in prose}
     cleaned.site, cleaned.template = site, templates.digest.get(site, "") if site is not None else ""
     if known:
         found = detect.detect(weighed, cleaned.language, frozenset(known), ruled=ruled)

@@ -5,6 +5,7 @@ it grows; and a paragraph two articles share stays theirs."""
 import pytest
 
 from archive import ingest, sites, store
+from archive.parse import sentences
 
 from .conftest import SHARED
 from .pages import STORIES, story, whole_page
@@ -109,6 +110,26 @@ def test_a_paragraph_two_articles_of_one_story_share_is_their_text(fresh_db, rul
     ingest.import_files(fresh_db, files, ruleset)
     for path in files[:3]:
         assert quote in stored(fresh_db, path)[1]
+
+
+def test_a_file_made_only_of_the_sentences_its_site_ends_on_keeps_them(fresh_db, ruleset, tmp_path):
+    """The last lines of a site's texts are its template when most files end on
+    them (a note, a notice); a short article made of just those lines is still
+    an article, not a file of boilerplate."""
+    files = write_site(tmp_path / "site", 6)
+    ending = [s.strip() for s in sentences(story(STORIES[7]).paragraphs[-1])[:2]]
+    for path in files:
+        last = story(STORIES[files.index(path) % len(STORIES)]).paragraphs[-1]
+        path.write_text(path.read_text().replace(last, "\n\n".join([last, *ending])), encoding="utf-8")
+    short = tmp_path / "site" / "99.txt"
+    short.write_text(whole_page(story(STORIES[7]).__class__("Late result", ending), menu=MENU,
+                                related=["Related"], comments=[], footer=FOOTER), encoding="utf-8")
+    summary = ingest.import_files(fresh_db, [*files, short], ruleset)
+    assert not summary.rejected
+    assert all(" ".join(p.split()) in " ".join(stored(fresh_db, short)[1].split()) for p in ending)
+    assert any(r[0] == "site-template" for r in fresh_db.execute(
+        "SELECT r.reason FROM removed_lines r JOIN article_files f ON f.article_id = r.article_id WHERE f.path = ?",
+        [str(files[0])]))
 
 
 def test_a_lone_file_belongs_to_no_site(fresh_db, ruleset, tmp_path):
