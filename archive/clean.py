@@ -257,9 +257,9 @@ def _main_text(cleaned: Cleaned, templates: sites.Templates) -> Cleaned:
     template = templates.template.get(site, {}) if site is not None else {}
     known = {line.number: template[k] for line in content
              if (k := sites.key(line.text)) in template and line.number not in cleaned.pinned}
-    # A site's template may end its articles with the same sentences (a note,
-    # a notice), never be one: a file whose every sentence of prose it holds
-    # keeps them (a short article made of a paragraph the site often ends on).
+    # A site's articles may end on the same sentences (a note, a notice), but
+    # a template is never a whole article: when it holds every sentence of
+    # prose of this file's core, the file keeps them.
     core = found.core or (0, -1)
     prose = [line.number for line in content if core[0] <= line.number <= core[1] and _sentence(line.text)]
     if prose and all(n in known for n in prose):

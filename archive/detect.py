@@ -496,16 +496,17 @@ def detect(lines: Sequence[Line], lang: str | None = None, known: frozenset[int]
         lang = language.identify("\n".join(line.text for line in lines))
     stop = language.stopwords(lang)
     feats = _features(lines, stop, bool(stop))
-    counts = Counter(_fold(f.text) for f in feats)
-    for f in feats:
+    folded = [_fold(f.text) for f in feats]
+    counts = Counter(folded)
+    for f, key in zip(feats, folded):
         f.kind = "template" if f.number in known else "ruled" if f.number in ruled else _classify(f)
         f.post = ruled.get(f.number, False)
-        f.repeats = counts[_fold(f.text)]
-    heading = defaultdict(list)
-    for f, below in zip(feats, feats[1:] + [None]):
-        heading[_fold(f.text)].append(below is not None and below.kind == "good")
-    for f in feats:
-        f.heads_prose = all(heading[_fold(f.text)])
+        f.repeats = counts[key]
+    heads = defaultdict(list)  # for each text, whether each of its lines comes right above a paragraph
+    for key, below in zip(folded, feats[1:] + [None]):
+        heads[key].append(below is not None and below.kind == "good")
+    for f, key in zip(feats, folded):
+        f.heads_prose = all(heads[key])
     seen = [(f.number, f.kind, f"{f.words} words, {f.stop:.0%} function words"
              + (", ends a sentence" if f.ends_sentence else "")) for f in feats]
     span = _main_run(feats, stop)

@@ -205,7 +205,7 @@ class Extractor:
             cued = _cue(text, a, b, piece_label)
             if self._people_noun(text[a:b]):
                 cued = "NORP"  # "the Frenchman": a nationality, as "the French" is
-            elif self._people_noun(text[:a].rstrip(" ").rpartition(" ")[2]) and text[a - 1:a] == " ":
+            elif text[a - 1:a] == " " and self._people_noun(_word_before(text, a)):
                 cued = "PERSON"  # "Frenchman Arnaud Clement"
             piece_label = cued or piece_label
             if inside and piece_label != "PERSON":
@@ -250,6 +250,15 @@ class Extractor:
         self._missed.add(text)
         self._missed_here = True
         return None
+
+
+_LAST_WORD = re.compile(r"(?<!\S)(\S+)\s+$")
+
+
+def _word_before(text: str, at: int) -> str:
+    """The word just before a position, read from the few characters there rather than the whole text."""
+    m = _LAST_WORD.search(text, max(0, at - 40), at)
+    return m.group(1) if m else ""
 
 
 def _alone(text: str, doc) -> str | None:

@@ -32,8 +32,9 @@ from .corpus import generate, load_stories
 
 ROOT = Path(__file__).resolve().parent.parent
 # The imports without entities take seconds: each is timed this many times.
-ENTITY_RUNS = 3
 IMPORT_RUNS = 3
+# The import with entities against the bare model, each timed this many times, interleaved.
+ENTITY_RUNS = 3
 # Words too common to be worth a search (jusText's English function words): the
 # frequent-word queries are the most frequent of the rest, which is what makes them slow.
 STOPWORDS = stopwords("English")
