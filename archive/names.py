@@ -27,6 +27,28 @@ DATE_KEY = "date:"
 VOTE_WEIGHT = {"model": 1, "context": 2, "name": 1, "alias": 1}
 # How much the gazetteer's word that a name is a place's counts, as a context cue does.
 GAZETTEER_WEIGHT = 2
+# How much a first name at the head of a name counts for a person, as a model's label does.
+GIVEN_NAME_WEIGHT = 1
+
+# The last word of a longer name often says what it names: "Manger Magazin", "Canary Wharf".
+ORG_HEADS = frozenset(
+    "ministry department agency bank council institute foundation party army forces front group company "
+    "corporation corp inc ltd plc club university college association organisation organization commission "
+    "committee times news magazine magazin journal post bureau office treasury parliament assembly court "
+    "police fund union league liga federation authority board service services airlines airways "
+    "network channel radio tv television records studios united rovers wanderers athletic fc hotspur albion".split()
+)
+PLACE_HEADS = frozenset(
+    "province city sea river mountains mountain valley island islands street square airport stadium park "
+    "bridge county region gulf bay lake ocean desert wharf road avenue district heights coast hills falls "
+    "springs gardens keys lakes plains highlands".split()
+)
+# The words that begin or end the name of an event: a storm, a tournament, a festival.
+EVENT_FIRST = frozenset("hurricane typhoon cyclone storm".split())
+EVENT_HEADS = frozenset(
+    "cup open slam championship championships games olympics olympiad trophy tournament festival awards "
+    "prize marathon classic derby".split()
+)
 
 _DASHES = re.compile(r"[-‐‑‒–—_/]+")
 _NOT_NAME = re.compile(r"[^\w' &]+")
@@ -56,12 +78,31 @@ def vote(key: str, counts: Counter, aliases: "Aliases", doubted: int = 0) -> str
     if key in gazetteer.places():  # a vote, not an override: "Jordan" the player stays a person
         counts = Counter(counts)
         counts[max((t for t in counts if t in PLACES), key=counts.get, default="GPE")] += GAZETTEER_WEIGHT
+    elif _first_name_first(key):  # "Francesca Schiavone", which the model may call a team
+        counts = Counter(counts)
+        counts["PERSON"] += GIVEN_NAME_WEIGHT
     if doubted and any(n > 0 for t, n in counts.items() if t != "PERSON"):
         counts = Counter(counts)
         counts["PERSON"] -= doubted
         if counts["PERSON"] <= 0:
             del counts["PERSON"]
     return min(counts, key=lambda t: (-counts[t], TYPE_ORDER.get(t, 99)))
+
+
+# Words that join the parts of a body's or a work's name, never a person's.
+_LINKING_WORDS = frozenset("of and the for on in at to".split())
+
+
+def _first_name_first(key: str) -> bool:
+    """A name of two or three words whose first is a first name of the
+    dictionary (``gazetteer.given_names``), written as a person's name is:
+    no "&" and no "of", "and" or "the" inside ("Emil & Friends", "Tao of
+    Surfing"), and no last word that says it is a body's, a place's or an
+    event's ("Patrick Corporation", "Ellis Island", "Jesse Owens Awards")."""
+    words = key.split()
+    return 2 <= len(words) <= 3 and words[0] in gazetteer.given_names() \
+        and not any(w == "&" or w in _LINKING_WORDS for w in words) \
+        and words[-1] not in ORG_HEADS | PLACE_HEADS | EVENT_HEADS
 
 
 def lone_word(key: str, named_in_full: bool) -> bool:

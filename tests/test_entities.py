@@ -381,3 +381,30 @@ def test_a_common_noun_before_a_name_says_it_names_a_body_unless_a_role_comes_be
     cued = {(m.text, m.label) for m in found if m.source == "context"}
     assert ("Yukos", "ORG") in cued and ("Everton", "ORG") in cued
     assert ("John Terry", "PERSON") in {(m.text, m.label) for m in found}
+
+
+@pytest.mark.parametrize("key, counts, kind", [
+    # A first name of the dictionary weighs as much as one model label: a
+    # player the model called a team once is a person ...
+    ("francesca zorbexa", {"ORG": 1}, "PERSON"),
+    ("sergey vlostov", {"GPE": 1}, "PERSON"),
+    # ... but not one it called so twice, or once with a cue, which counts double.
+    ("francesca zorbexa", {"ORG": 2}, "ORG"),
+    # Not a name of the form no person's name has, nor a place's first name.
+    ("emil & zorbex", {"ORG": 1}, "ORG"),
+    ("martin of zorbex", {"ORG": 1}, "ORG"),
+    ("patrick zorbex corporation", {"ORG": 1}, "ORG"),
+    ("ellis island", {"LOC": 1}, "LOC"),
+    ("victoria zorbex", {"ORG": 1}, "ORG"),  # Victoria is a state's name
+    # Rare entries of the dictionary ("Spring", "Justice") and two letters ("UN") are no evidence.
+    ("spring zorbex", {"ORG": 1}, "ORG"),
+    ("un zorbex", {"ORG": 1}, "ORG"),
+    ("zorbex vlostov", {"ORG": 1}, "ORG"),
+])
+def test_a_first_name_at_the_head_of_a_name_is_a_vote_for_a_person(key, counts, kind):
+    from collections import Counter
+
+    from archive.aliases import load_aliases
+    from archive.names import vote
+
+    assert vote(key, Counter(counts), load_aliases()) == kind
