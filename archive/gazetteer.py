@@ -6,6 +6,7 @@ beside what the model and the context say; never an override."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 # Cities smaller than this share their names with too many people.
@@ -55,8 +56,9 @@ def given_names() -> frozenset[str]:
 
     from .names import name_key
 
-    common = (name for name, by_sex in Detector(case_sensitive=False).names.items()
-              if max((int(c, 16) for v in by_sex.values() for c in v if c.isalnum()), default=0)
-              >= FIRST_NAME_FREQUENCY)
-    folded = (name_key(n) for n in common)
+    # Each country's frequency is one hexadecimal digit of the entry's columns.
+    common = re.compile(f"[{FIRST_NAME_FREQUENCY}-9A-D]")
+    names = (name for name, by_sex in Detector(case_sensitive=False).names.items()
+             if any(common.search(columns) for columns in by_sex.values()))
+    folded = map(name_key.__wrapped__, names)  # once each: no need to fill the cache of names met in text
     return frozenset(k for k in folded if len(k) > 2 and k.isalpha()) - places()
