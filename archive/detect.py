@@ -104,8 +104,10 @@ _TOKEN = re.compile(r"\w+")
 _NAME = r"[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){1,2}"
 # "By" before a name, as bylines in a few languages begin.
 _BYLINE_WORD = re.compile(r"(?i:by|par|von|por|door|av|af|przez|от|بقلم)\s+[^\W\d_]")
-# A trail of labels: two separators at least ("Home / News / ...", "Home › World › ...").
-_BREADCRUMB = re.compile(r"\s[/›»>|]\s.*\s[/›»>|]\s")
+# How many lines below a trail of labels its headline may be printed again.
+TRAIL_REACH = 2
+# A trail of labels: two separators at least ("Home / News / ...", "Home › World ›").
+_BREADCRUMB = re.compile(r"\s[/›»>|]\s.*\s[/›»>|](?:\s|$)")
 _CLOSING = "\"'”’»)] "
 _TWO_NAMES = re.compile(rf"(?:[Bb]y\s)?{_NAME}(?:,\s{_NAME})*\s(?:and|&)\s{_NAME}")
 # A date in figures, or a month's name beside a day: with a few words at most,
@@ -431,6 +433,18 @@ def _opens(feats: list[_Features], scored: list[tuple[float, int, float]], start
     return _taken_up(feats[0], below, stop) >= STANDFIRST_OVERLAP
 
 
+def _ends_in_next(feats: list[_Features], i: int) -> bool:
+    """Whether a line ends in the words of one of the next lines, as a trail of
+    labels ends in the headline printed below it ("Browse: Home / <headline>",
+    "Blog . Section . <headline>")."""
+    own = _fold(feats[i].text)
+    for g in feats[i + 1 : i + 1 + TRAIL_REACH]:
+        tail = _fold(g.text)
+        if len(tail.split()) >= HEADLINE_MIN_WORDS + 1 and own.endswith(" " + tail):
+            return True
+    return False
+
+
 def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: str) -> int | None:
     """The line above the run of prose that reads as its headline: the nearest
     line of a few words that is not a byline, a date, a label or a sentence of
@@ -449,7 +463,7 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
         if not HEADLINE_MIN_WORDS <= count <= HEADLINE_MAX_WORDS or _name_like(f, stop) \
                 or f.kind in ("template", "ruled"):
             continue
-        if _BREADCRUMB.search(f.text):
+        if _BREADCRUMB.search(f.text) or _ends_in_next(feats, i):
             continue  # "Home / News / <the headline>": the trail to the page, not its headline
         asks = f.text.rstrip(_CLOSING)[-1:] in ("?", "!")  # a headline may ask or exclaim
         if (f.kind == "good" and not asks) or (f.ends_sentence and not asks and f.words > HEADLINE_SENTENCE_WORDS):
@@ -473,6 +487,8 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
         for i in range(best - 1, -1, -1):  # the lines above, ruled ones aside
             if feats[i].kind == "ruled":
                 continue
+            if _ends_in_next(feats, i):
+                break  # a trail of labels ends in it: it is the headline
             between += 1
             if between > STANDFIRST_REACH:
                 break

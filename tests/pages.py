@@ -36,11 +36,11 @@ def story(path: Path) -> Story:
     return Story(blocks[0], blocks[1:])
 
 
-def whole_page(s: Story, *, menu=MENU, after_title=BYLINE + SHARE, related=RELATED, comments=COMMENTS,
+def whole_page(s: Story, *, menu=MENU, breadcrumb=BREADCRUMB, after_title=BYLINE + SHARE, related=RELATED, comments=COMMENTS,
                footer=FOOTER, inside: list[str] = (), title: str | None = None) -> str:
     """The page's text: chrome, headline, byline, the paragraphs (``inside``
     lines after the second one), related stories, comments and footer."""
     body = list(s.paragraphs)
     body[2:2] = list(inside)
-    parts = [*menu, *BREADCRUMB, title or s.title, *after_title, *body, *related, *comments, *footer]
+    parts = [*menu, *breadcrumb, title or s.title, *after_title, *body, *related, *comments, *footer]
     return "\n\n".join(parts) + "\n"

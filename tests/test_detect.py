@@ -10,7 +10,7 @@ from archive.detect import Line, detect
 from archive.parse import parse
 
 from .conftest import BBC
-from .pages import COMMENTS, FOOTER, MENU, RELATED, STORIES, Story, story, whole_page
+from .pages import BREADCRUMB, COMMENTS, FOOTER, MENU, RELATED, STORIES, Story, story, whole_page
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +96,24 @@ def test_a_trail_of_labels_ending_in_the_headline_is_not_the_headline(rules):
     exclaimed = s.title + "!"
     page = whole_page(s, menu=MENU + ["You are here: Home / Business / " + exclaimed], title=exclaimed)
     assert cleaned(page, rules).title == exclaimed
+
+
+@pytest.mark.parametrize("trail", ["Browse: Home / {}", "Example Blog . Business . {}", "Home Business {}"])
+def test_a_line_ending_in_the_headline_below_it_is_a_trail_not_the_headline(trail, rules):
+    """One separator, dots, or none at all: a line that ends in the words of the
+    line below it leads to that line, the headline."""
+    s = story(STORIES[3])
+    page = whole_page(s, breadcrumb=[*BREADCRUMB, trail.format(s.title)])
+    assert cleaned(page, rules).title == s.title
+
+
+@pytest.mark.parametrize("trail", ["Home › Russia ›", "World » Russia »"])
+def test_a_trail_of_labels_ending_in_its_separator_is_not_the_headline(trail, rules):
+    """Its last label is a word of the text ("Russia", in a story from there): the
+    separator after it says it is a trail's."""
+    s = story(STORIES[3])
+    assert "Russia" in s.paragraphs[0]
+    assert cleaned(whole_page(s, breadcrumb=[trail]), rules).title == s.title
 
 
 def test_a_file_that_begins_with_its_headline_keeps_it_over_a_caption_near_the_text(rules):
