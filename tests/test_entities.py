@@ -351,6 +351,13 @@ def test_a_word_before_a_first_name_is_no_part_of_the_name(extractor):
                      [("Luiz Inacio Varela da Costa", "PERSON")]]
 
 
+def test_a_persons_name_holds_no_figure(extractor):
+    """A results line runs names and scores together; a sequel's number is no part of its hero."""
+    texts = ["Result: Jonny Wilkinson 3 Brian Driscoll 2.", "Sony hopes Spider-Man 2 will sell well."]
+    found = [[m.text for m in article if m.label == "PERSON"] for article in extractor.extract([[t] for t in texts])]
+    assert found == [["Jonny Wilkinson", "Brian Driscoll"], ["Spider-Man"]]
+
+
 def test_a_places_name_before_a_currency_sign_or_an_events_word_is_no_place(extractor):
     [found] = extractor.extract([["He rated US Open semi-finalist Joachim Berg as a contender.",
                                   "The board gave US$25,000 to the fund."]])
