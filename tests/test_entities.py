@@ -322,9 +322,11 @@ def test_a_city_and_a_clubs_word_name_a_club_and_a_place_in_brackets_is_where_on
     [found] = extractor.extract([[
         "Leicester City won at home on Saturday.", "The Calgary Hitmen beat the Vancouver Giants.",
         "Forwards: R Lamont (Glasgow), D Parks (Glasgow).", "George Lucas flew to Mexico City on Monday.",
+        "Ferguson said Man Utd would wait.",
     ]])
     labels = {(m.text, m.label, m.source) for m in found}
     assert {("Leicester City", "ORG", "context"), ("Vancouver Giants", "ORG", "context"),
+            ("Man Utd", "ORG", "context"),
             ("Glasgow", "GPE", "context")} <= labels
     # A city's own name is no club ("Mexico City"); a person's surname may end in "s" (George is a city too).
     assert ("Mexico City", "LOC", "context") in labels and ("George Lucas", "PERSON", "model") in labels
