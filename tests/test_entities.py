@@ -360,6 +360,15 @@ def test_a_persons_name_holds_no_figure(extractor):
     assert found == [["Jonny Wilkinson", "Brian Driscoll"], ["Spider-Man"]]
 
 
+def test_an_acronym_joins_the_name_it_abbreviates_before_one_it_begins(extractor):
+    """"OZC" is the U.S. Office of Zorbex Control, whose country comes first, not the
+    "OZC Inspections Board" whose name begins with it."""
+    [found] = extractor.extract([["Today, the U.S. Office of Zorbex Control released a report on the plant.",
+                                  "The OZC said the plant had been closed since Monday.",
+                                  "The OZC Inspections Board will meet on Friday."]])
+    assert {m.key for m in found if m.text == "OZC"} == {"us office of zorbex control"}
+
+
 def test_a_places_name_before_a_currency_sign_or_an_events_word_is_no_place(extractor):
     [found] = extractor.extract([["He rated US Open semi-finalist Joachim Berg as a contender.",
                                   "The board gave US$25,000 to the fund."]])
