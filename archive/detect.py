@@ -482,7 +482,9 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
     if _opens(feats, scored, start, stop, page):
         return 0
     best_score, best, best_overlap = max(scored)
-    if best_overlap >= STANDFIRST_OVERLAP:
+    # A headline is printed again on its page (a share line, a breadcrumb); a
+    # standfirst is not: one printed again is the headline, whatever lies above.
+    if best_overlap >= STANDFIRST_OVERLAP and page.count(_fold(feats[best].text)) == 1:
         between = 0
         for i in range(best - 1, -1, -1):  # the lines above, ruled ones aside
             if feats[i].kind == "ruled":

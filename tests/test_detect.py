@@ -10,7 +10,7 @@ from archive.detect import Line, detect
 from archive.parse import parse
 
 from .conftest import BBC
-from .pages import BREADCRUMB, COMMENTS, FOOTER, MENU, RELATED, STORIES, Story, story, whole_page
+from .pages import BREADCRUMB, BYLINE, COMMENTS, FOOTER, MENU, RELATED, STORIES, Story, story, whole_page
 
 
 @pytest.fixture(scope="module")
@@ -136,6 +136,16 @@ def test_the_standfirst_below_the_headline_is_not_the_title(rules):
     standfirst = "The plan would cost " + " ".join(s.paragraphs[0].split()[3:12])
     article = cleaned(whole_page(s, after_title=[standfirst, "By Jane Example"]), rules)
     assert article.title == s.title
+
+
+def test_a_headline_printed_again_is_the_headline_under_a_label_the_text_takes_up(rules):
+    """A section's label just above the headline may share its words with the
+    text ("World Trade News" over a story of the World Trade Organisation), as
+    a headline above its standfirst does; the headline is the line the page
+    prints again (here in a line to share it)."""
+    s = story(STORIES[3])
+    page = whole_page(s, breadcrumb=["World Trade News"], after_title=[*BYLINE, f"Share: {s.title}"])
+    assert cleaned(page, rules).title == s.title
 
 
 def test_a_list_of_other_stories_inside_the_text_goes(rules):
