@@ -8,7 +8,7 @@ from archive import ingest, sites, store
 from archive.parse import sentences
 
 from .conftest import SHARED
-from .pages import STORIES, story, whole_page
+from .pages import STORIES, Story, story, whole_page
 from .test_faults import dump
 
 # A site's chrome, as whole-page copies carry it, with its related-story lines
@@ -122,7 +122,7 @@ def test_a_file_made_only_of_the_sentences_its_site_ends_on_keeps_them(fresh_db,
         last = story(STORIES[files.index(path) % len(STORIES)]).paragraphs[-1]
         path.write_text(path.read_text().replace(last, "\n\n".join([last, *ending])), encoding="utf-8")
     short = tmp_path / "site" / "99.txt"
-    short.write_text(whole_page(story(STORIES[7]).__class__("Late result", ending), menu=MENU,
+    short.write_text(whole_page(Story("Late result", ending), menu=MENU,
                                 related=["Related"], comments=[], footer=FOOTER), encoding="utf-8")
     summary = ingest.import_files(fresh_db, [*files, short], ruleset)
     assert not summary.rejected
