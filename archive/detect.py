@@ -385,11 +385,17 @@ def _lead(feats: list[_Features]) -> list[_Features]:
     return [g for g in feats if g.kind in ("good", "near")][:LEAD_LINES]
 
 
-def _taken_up(f: _Features, lead: list[_Features], stop: frozenset[str]) -> float:
-    """The share of a line's words that the lead's paragraphs take up."""
+def _taken(f: _Features, lead: list[_Features], stop: frozenset[str]) -> tuple[int, int]:
+    """How many of a line's words the lead's paragraphs take up, and of how many."""
     words = _stems(f.text, stop)
     taken = set().union(set(), *(_stems(g.text, stop) for g in lead))
-    return len(words & taken) / len(words) if words else 0.0
+    return len(words & taken), len(words)
+
+
+def _taken_up(f: _Features, lead: list[_Features], stop: frozenset[str]) -> float:
+    """The share of a line's words that the lead's paragraphs take up."""
+    hits, words = _taken(f, lead, stop)
+    return hits / words if words else 0.0
 
 
 def ends_as_headline(text: str, stop: frozenset[str]) -> bool:
@@ -470,11 +476,15 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
             continue  # a sentence of the text
         if f.words <= DATE_LINE_WORDS and _DATE_LIKE.search(f.text):
             continue  # a date or a time, with a name or a place at most
-        overlap = _taken_up(f, _lead(feats[i + 1 :]), stop)
+        hits, words = _taken(f, _lead(feats[i + 1 :]), stop)
+        overlap = hits / words if words else 0.0
+        # One word of a two-word label found in the text ("Pin It") is less
+        # evidence than four of a headline's seven: the share as if one more were missed.
+        support = hits / (words + 1)
         again = overlap > 0 and page.count(_fold(f.text)) > 1  # a related story printed twice takes up nothing
         stops = f.text[-1] == "."
         first = i == 0 and seen <= FIRST_LINE_REACH  # an article copied from its headline down
-        score = (1.0 + 1.0 * overlap + 0.1 * (count >= 4) - 0.2 * (count <= 2) + 0.3 * again + 0.4 * first
+        score = (1.0 + 1.0 * support + 0.1 * (count >= 4) - 0.2 * (count <= 2) + 0.3 * again + 0.4 * first
                  - 0.15 * stops - 0.03 * (seen - 1))
         scored.append((score, i, overlap))
     if not scored:
