@@ -119,6 +119,8 @@ _DATE_LIKE = re.compile(
     rf"|(?i:\b{_MONTH}\s\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s{_MONTH}(?:\s|,|$))"
 )
 DATE_LINE_WORDS = 8
+# An article, in most languages that have them, is a word of three letters at most.
+ARTICLE_LETTERS = 3
 
 
 @dataclass(frozen=True)
@@ -372,9 +374,13 @@ def _stems(text: str, stop: frozenset[str]) -> set[str]:
 
 def _name_like(f: _Features, stop: frozenset[str]) -> bool:
     """A byline's name or a section label: a few words, every one of them written
-    with a capital, none a function word ("Lucas Massey", "World News"); two
-    names joined ("Hilary Osborne and Phillip Inman"); or a byline ("By ...")."""
+    with a capital, none a function word but a first article (a short one:
+    "The", "Le", "Der"; "Lucas Massey",
+    "World News", "The Associated Press"); two names joined ("Hilary Osborne
+    and Phillip Inman"); or a byline ("By ...")."""
     ws = language.WORD.findall(f.text)
+    if len(ws) >= 3 and ws[0].casefold() in stop and ws[0][0].isupper() and len(ws[0]) <= ARTICLE_LETTERS:
+        ws = ws[1:]  # "The Guardian" is a name as "Guardian" is
     if len(ws) <= 4 and all(w[0].isupper() for w in ws) and not any(w.casefold() in stop for w in ws):
         return True
     return bool(_TWO_NAMES.fullmatch(f.text) or (f.words <= 8 and _BYLINE_WORD.match(f.text)))

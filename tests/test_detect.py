@@ -7,6 +7,7 @@ from click.testing import CliRunner
 from archive.cli import cli
 from archive.clean import clean, explain, load_rules
 from archive.detect import Line, detect
+from archive.language import stopwords
 from archive.parse import parse
 
 from .conftest import BBC
@@ -159,6 +160,20 @@ def test_a_control_of_two_words_one_of_them_the_texts_is_not_the_headline(rules)
     control = words[0].capitalize() + " It"
     page = whole_page(s, title=headline,
                       after_title=[*BYLINE, "Be the first to comment", "Previous story", control, "Next story"])
+    assert cleaned(page, rules).title == headline
+
+
+def test_a_name_after_an_article_is_a_name_not_a_headline(rules):
+    """An agency's or a blog's name over the text ("The Associated Press",
+    "The Example Blog") is a credit or a label, its leading article aside,
+    even when the text takes up its words."""
+    s = story(STORIES[3])
+    stop = stopwords("English")
+    lead = " ".join(s.paragraphs[:2]).split()
+    words = list(dict.fromkeys(w for w in lead if w.isalpha() and w.islower() and len(w) > 6 and w not in stop))
+    headline = " ".join(w.capitalize() for w in words[:4]) + " Seen Through Gleaming Spectacles"
+    credit = "The " + " ".join(w.capitalize() for w in words[4:7])
+    page = whole_page(s, title=headline, after_title=[*BYLINE, credit])
     assert cleaned(page, rules).title == headline
 
 
