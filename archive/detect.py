@@ -109,6 +109,7 @@ TRAIL_REACH = 2
 # A trail of labels: two separators at least ("Home / News / ...", "Home › World ›").
 _BREADCRUMB = re.compile(r"\s[/›»>|]\s.*\s[/›»>|](?:\s|$)")
 _CLOSING = "\"'”’»)] "
+_DOMAIN = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[^\W\d_]{2,}/?")
 _TWO_NAMES = re.compile(rf"(?:[Bb]y\s)?{_NAME}(?:,\s{_NAME})*\s(?:and|&)\s{_NAME}")
 # A date in figures, or a month's name beside a day: with a few words at most,
 # a line of them is a date line (a time alone is not: races and timetables).
@@ -374,16 +375,16 @@ def _stems(text: str, stop: frozenset[str]) -> set[str]:
 
 def _name_like(f: _Features, stop: frozenset[str]) -> bool:
     """A byline's name or a section label: a few words, every one of them written
-    with a capital, none a function word but a first article (a short one:
-    "The", "Le", "Der"; "Lucas Massey",
-    "World News", "The Associated Press"); two names joined ("Hilary Osborne
-    and Phillip Inman"); or a byline ("By ...")."""
+    with a capital, none a function word but a short first article ("Lucas
+    Massey", "World News", "The Associated Press"); two names joined ("Hilary
+    Osborne and Phillip Inman"); a byline ("By ..."); or a site's address ("Example.com")."""
     ws = language.WORD.findall(f.text)
     if len(ws) >= 3 and ws[0].casefold() in stop and ws[0][0].isupper() and len(ws[0]) <= ARTICLE_LETTERS:
-        ws = ws[1:]  # "The Guardian" is a name as "Guardian" is
+        ws = ws[1:]  # "The Associated Press" is a name as "Associated Press" is
     if len(ws) <= 4 and all(w[0].isupper() for w in ws) and not any(w.casefold() in stop for w in ws):
         return True
-    return bool(_TWO_NAMES.fullmatch(f.text) or (f.words <= 8 and _BYLINE_WORD.match(f.text)))
+    return bool(_TWO_NAMES.fullmatch(f.text) or (f.words <= 8 and _BYLINE_WORD.match(f.text))
+                or _DOMAIN.fullmatch(f.text))
 
 
 def _lead(feats: list[_Features]) -> list[_Features]:

@@ -163,17 +163,18 @@ def test_a_control_of_two_words_one_of_them_the_texts_is_not_the_headline(rules)
     assert cleaned(page, rules).title == headline
 
 
-def test_a_name_after_an_article_is_a_name_not_a_headline(rules):
-    """An agency's or a blog's name over the text ("The Associated Press",
-    "The Example Blog") is a credit or a label, its leading article aside,
-    even when the text takes up its words."""
+@pytest.mark.parametrize("credit", ["The {} {} {}", "{}.com", "www.{}.co.uk"])
+def test_a_name_after_an_article_or_a_sites_address_is_not_a_headline(credit, rules):
+    """An agency's, a blog's or a site's name over the text ("The Associated
+    Press", "Example.com") is a credit or a label, its leading article aside,
+    even when the text takes up its words and the page's foot prints it again."""
     s = story(STORIES[3])
     stop = stopwords("English")
     lead = " ".join(s.paragraphs[:2]).split()
     words = list(dict.fromkeys(w for w in lead if w.isalpha() and w.islower() and len(w) > 6 and w not in stop))
     headline = " ".join(w.capitalize() for w in words[:4]) + " Seen Through Gleaming Spectacles"
-    credit = "The " + " ".join(w.capitalize() for w in words[4:7])
-    page = whole_page(s, title=headline, after_title=[*BYLINE, credit])
+    credit = credit.format(*(w.capitalize() for w in words[4:7]))
+    page = whole_page(s, title=headline, after_title=[*BYLINE, credit], footer=[*FOOTER, credit])
     assert cleaned(page, rules).title == headline
 
 
