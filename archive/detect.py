@@ -97,13 +97,19 @@ POST_HEAD_LINES = 3
 BYLINE = "byline"
 # A line this long that ends a sentence, under the headline, is the text's first.
 BYLINE_SENTENCE = 6
+# A byline is a few words: "By Jane Example and John Example in Paris".
+BYLINE_WORDS = 8
+# What being below the byline costs a headline candidate.
+BELOW_BYLINE = 0.5
 
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 _DIGITS = re.compile(r"\d")
 _TOKEN = re.compile(r"\w+")
 _NAME = r"[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){1,2}"
 # "By" before a name, as bylines in a few languages begin.
-_BYLINE_WORD = re.compile(r"(?i:by|par|von|por|door|av|af|przez|от|بقلم)\s+[^\W\d_]")
+_BY = r"(?i:by|par|von|por|door|av|af|przez|от|بقلم)"
+_BYLINE_WORD = re.compile(rf"{_BY}\s+[^\W\d_]")
+_BY_ALONE = re.compile(rf"{_BY}:?")
 # How many lines below a trail of labels its headline may be printed again.
 TRAIL_REACH = 2
 # A trail of labels: two separators at least ("Home / News / ...", "Home › World ›").
@@ -383,8 +389,7 @@ def _name_like(f: _Features, stop: frozenset[str]) -> bool:
         ws = ws[1:]  # "The Associated Press" is a name as "Associated Press" is
     if len(ws) <= 4 and all(w[0].isupper() for w in ws) and not any(w.casefold() in stop for w in ws):
         return True
-    return bool(_TWO_NAMES.fullmatch(f.text) or (f.words <= 8 and _BYLINE_WORD.match(f.text))
-                or _DOMAIN.fullmatch(f.text))
+    return bool(_TWO_NAMES.fullmatch(f.text) or _byline(f) or _DOMAIN.fullmatch(f.text))
 
 
 def _lead(feats: list[_Features]) -> list[_Features]:
@@ -458,6 +463,11 @@ def _ends_in_next(feats: list[_Features], i: int) -> bool:
     return False
 
 
+def _byline(f: _Features) -> bool:
+    """A byline: "By Jane Example", or "By" on a line of its own above the name."""
+    return f.words <= BYLINE_WORDS and bool(_BYLINE_WORD.match(f.text) or _BY_ALONE.fullmatch(f.text))
+
+
 def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: str) -> int | None:
     """The line above the run of prose that reads as its headline: the nearest
     line of a few words that is not a byline, a date, a label or a sentence of
@@ -496,6 +506,13 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
         scored.append((score, i, overlap))
     if not scored:
         return None
+    # The byline comes under the headline: a line between it and the text is a
+    # picture's caption or a standfirst, when a line above it is one the text
+    # takes up.
+    low = min(c[1] for c in scored)
+    byline = next((i for i in range(start - 1, low, -1) if _byline(feats[i])), None)
+    if byline is not None and any(c[1] < byline and c[2] > 0 for c in scored):
+        scored = [(c[0] - BELOW_BYLINE * (c[1] > byline), c[1], c[2]) for c in scored]
     if _opens(feats, scored, start, stop, page):
         return 0
     best_score, best, best_overlap = max(scored)

@@ -178,6 +178,22 @@ def test_a_name_after_an_article_or_a_sites_address_is_not_a_headline(credit, ru
     assert cleaned(page, rules).title == headline
 
 
+def test_a_caption_between_the_byline_and_the_text_is_not_the_headline(rules):
+    """The byline comes under the headline: a picture's caption below it, however
+    near the text and however many of its words the text takes up, is not the
+    headline when a line above the byline is one the text takes up too."""
+    s = story(STORIES[3])
+    stop = stopwords("English")
+    lead = " ".join(s.paragraphs[:2]).split()
+    words = list(dict.fromkeys(w for w in lead if w.isalpha() and w.islower() and len(w) > 6 and w not in stop))
+    headline = " ".join(w.capitalize() for w in words[:2]) + " Seen Through Gleaming Spectacles"
+    names = [w.strip(".,\"") for w in s.paragraphs[1].split() if w[0].isupper()][1:7]
+    caption = " ".join(names) + " speaks at the negotiations"  # few function words, as captions have
+    for byline in (["By Jane Example"], ["By", "Jane Example"]):
+        page = whole_page(s, title=headline, after_title=[*byline, "12 March 2024", caption])
+        assert cleaned(page, rules).title == headline
+
+
 def test_a_list_of_other_stories_inside_the_text_goes(rules):
     s = story(STORIES[4])
     inside = ["More from Business", "Oil prices fall for a third week", "Airline adds new routes to Asia",
