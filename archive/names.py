@@ -50,7 +50,7 @@ EVENT_HEADS = frozenset(
     "prize marathon classic derby".split()
 )
 # A last word that says a name is a body's, a place's or an event's.
-_KIND_HEADS = ORG_HEADS | PLACE_HEADS | EVENT_HEADS
+KIND_HEADS = ORG_HEADS | PLACE_HEADS | EVENT_HEADS
 
 _DASHES = re.compile(r"[-‐‑‒–—_/]+")
 _NOT_NAME = re.compile(r"[^\w' &]+")
@@ -104,7 +104,7 @@ def _first_name_first(key: str) -> bool:
     words = key.split()
     return 2 <= len(words) <= 3 and words[0] in gazetteer.given_names() \
         and not any(w == "&" or w in _LINKING_WORDS for w in words) \
-        and words[-1] not in _KIND_HEADS
+        and words[-1] not in KIND_HEADS
 
 
 def lone_word(key: str, named_in_full: bool) -> bool:

@@ -353,6 +353,19 @@ def test_a_word_before_a_first_name_is_no_part_of_the_name(extractor):
                      [("Luiz Inacio Varela da Costa", "PERSON")]]
 
 
+def test_a_persons_name_after_a_bodys_is_a_name_of_its_own(extractor):
+    """Wire copy runs a body's name and its head's together ("the Observatory for
+    Human Rights X Y Z"); a name ending in a body's word, or in one first name, stays whole."""
+    texts = ["Figures came from the Ruritanian Centre for Water Rights Omar Hadid Saleh, who runs it.",
+             "Syria's Observatory for Civil Liberties Rami Dawud Saleh said ten died.",
+             "He studied at the University of Texas Austin."]
+    found = [[(m.text, m.label) for m in article if m.label in ("ORG", "PERSON")]
+             for article in extractor.extract([[t] for t in texts])]
+    assert found == [[("Ruritanian Centre for Water Rights", "ORG"), ("Omar Hadid Saleh", "PERSON")],
+                     [("Observatory for Civil Liberties", "ORG"), ("Rami Dawud Saleh", "PERSON")],
+                     [("University of Texas Austin", "ORG")]]
+
+
 def test_a_persons_name_holds_no_figure(extractor):
     """A results line runs names and scores together; a sequel's number is no part of its hero."""
     texts = ["Result: Jonny Wilkinson 3 Brian Driscoll 2.", "Sony hopes Spider-Man 2 will sell well."]
