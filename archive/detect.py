@@ -483,9 +483,10 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
         if seen > HEADLINE_REACH:
             break
         count = len(_TOKEN.findall(f.text))  # "80-20 software" is a headline of three
-        if not HEADLINE_MIN_WORDS <= count <= HEADLINE_MAX_WORDS or _name_like(f, stop) \
-                or f.kind in ("template", "ruled"):
+        if not HEADLINE_MIN_WORDS <= count <= HEADLINE_MAX_WORDS or f.kind in ("template", "ruled"):
             continue
+        if _name_like(f, stop) and not (i + 1 < len(feats) and _byline(feats[i + 1]) and not _byline(f)):
+            continue  # a name or a label, unless a byline comes under it ("'Chasing Mavericks' Review", "By ...")
         if _BREADCRUMB.search(f.text) or _ends_in_next(feats, i):
             continue  # "Home / News / <the headline>": the trail to the page, not its headline
         asks = f.text.rstrip(_CLOSING)[-1:] in ("?", "!")  # a headline may ask or exclaim

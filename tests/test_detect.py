@@ -194,6 +194,20 @@ def test_a_caption_between_the_byline_and_the_text_is_not_the_headline(rules):
         assert cleaned(page, rules).title == headline
 
 
+def test_a_headline_that_reads_as_a_name_is_the_headline_over_its_byline(rules):
+    """A review's headline is often a name and a word ("'Chasing Mavericks'
+    Review"), which reads as a label; a byline under it says it is the headline."""
+    s = story(STORIES[3])
+    stop = stopwords("English")
+    lead = " ".join(s.paragraphs[:2]).split()
+    words = list(dict.fromkeys(w for w in lead if w.isalpha() and w.islower() and len(w) > 6 and w not in stop))
+    headline = f"‘{words[0].capitalize()} {words[1].capitalize()}’ Review"
+    assert "review" not in stop
+    tagline = "Screen News Without The Sugar Coating"  # the site's, above it
+    page = whole_page(s, title=headline, breadcrumb=[tagline])
+    assert cleaned(page, rules).title == headline
+
+
 def test_a_list_of_other_stories_inside_the_text_goes(rules):
     s = story(STORIES[4])
     inside = ["More from Business", "Oil prices fall for a third week", "Airline adds new routes to Asia",
