@@ -532,6 +532,8 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
             upper = next((c for c in scored if c[1] == i), None)
             if upper is not None and upper[2] >= STANDFIRST_OVERLAP and not feats[i].text.endswith("."):
                 return i
+            if upper is not None:
+                break  # a title-like line the text does not take up: a list of other stories is above
     return best
 
 

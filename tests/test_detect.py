@@ -208,6 +208,20 @@ def test_a_headline_that_reads_as_a_name_is_the_headline_over_its_byline(rules):
     assert cleaned(page, rules).title == headline
 
 
+def test_a_headline_in_a_list_of_other_stories_is_no_headline_over_a_standfirst(rules):
+    """A line above the headline that the text takes up is its headline when the
+    headline is a standfirst; not when a title-like line the text does not take
+    up stands between them: that is a list of other stories."""
+    s = story(STORIES[3])
+    stop = stopwords("English")
+    lead = " ".join(s.paragraphs[:2]).split()
+    words = list(dict.fromkeys(w for w in lead if w.isalpha() and w.islower() and len(w) > 6 and w not in stop))
+    other = f"What {words[0].capitalize()} {words[1].capitalize()} Means"
+    listed = [other, "Why The Lighthouse Keepers Should Stop Giving Advice", "HARBOUR LIFE"]
+    page = whole_page(s, breadcrumb=listed)
+    assert cleaned(page, rules).title == s.title
+
+
 def test_a_list_of_other_stories_inside_the_text_goes(rules):
     s = story(STORIES[4])
     inside = ["More from Business", "Oil prices fall for a third week", "Airline adds new routes to Asia",
