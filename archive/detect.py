@@ -191,8 +191,9 @@ class _Features:
     def interrupts(self) -> bool:
         """A line that breaks prose into posts: a short line printed again and
         again (a "Reply" under each comment), or a date and time line. A
-        short line printed again that heads a paragraph each time is the
-        text's subheading ("History" in each part of an explainer)."""
+        short line printed again that heads a paragraph or a sentence each
+        time is the text's subheading ("History" in each part of an
+        explainer, "Method:" over a recipe's first step)."""
         if self.kind == "ruled":
             return self.post
         if self.ends_sentence and self.text[-1] == ".":
@@ -557,9 +558,10 @@ def detect(lines: Sequence[Line], lang: str | None = None, known: frozenset[int]
         f.kind = "template" if f.number in known else "ruled" if f.number in ruled else _classify(f)
         f.post = ruled.get(f.number, False)
         f.repeats = counts[key]
-    heads = defaultdict(list)  # for each text, whether each of its lines comes right above a paragraph
+    heads = defaultdict(list)  # for each text, whether each of its lines comes right above a paragraph or a sentence
     for key, below in zip(folded, feats[1:] + [None]):
-        heads[key].append(below is not None and below.kind == "good")
+        heads[key].append(below is not None and (below.kind == "good" or (
+            below.ends_sentence and below.words >= BYLINE_SENTENCE)))
     for f, key in zip(feats, folded):
         f.heads_prose = all(heads[key])
     seen = [(f.number, f.kind, f"{f.words} words, {f.stop:.0%} function words"

@@ -251,6 +251,18 @@ def test_a_subheading_printed_in_each_part_of_the_text_is_no_posts_furniture(rul
     assert joined(article.paragraphs) == joined(parts)
 
 
+def test_a_subheading_over_a_short_step_in_each_part_is_no_posts_furniture(rules):
+    """A recipe's "Method:" heads a short step in each of its parts ("Heat the
+    oven."): printed again, but over a sentence each time, so it is the text's
+    subheading, not a button under each post."""
+    s = story(STORIES[1])
+    lead, one, two, three, four = s.paragraphs
+    parts = [lead, "Method:", "Heat the oven to 200C and grease a tin well.", one, two, "Method:",
+             "Whisk the eggs with the sugar until pale.", three, four]
+    article = cleaned(whole_page(Story(s.title, parts)), rules)
+    assert joined(article.paragraphs) == joined(parts)
+
+
 def test_a_clean_article_is_left_whole_lists_and_tables_and_all(rules):
     """A clean article shows no chrome: a results table or a list of fixtures is its own."""
     fixtures = ["Arsenal v Stoke", "Derby v Wigan", "Sunderland v Crystal Palace", "Hull v Colchester",
