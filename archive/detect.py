@@ -474,8 +474,9 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
     line of a few words that is not a byline, a date, a label or a sentence of
     the text. One whose words the first paragraphs take up is preferred, and
     one the page prints again (in a breadcrumb, a share line, a reply form);
-    a line ending in a full stop is more often a caption. Of a headline and
-    the standfirst below it, both taken up by the text, the headline is the upper."""
+    a line ending in a full stop, or one between the byline and the text, is
+    more often a caption. Of a headline and the standfirst below it, both
+    taken up by the text, the headline is the upper."""
     scored: list[tuple[float, int, float]] = []
     seen = 0
     for i in range(start, -1, -1):
