@@ -263,6 +263,17 @@ def test_a_subheading_over_a_short_step_in_each_part_is_no_posts_furniture(rules
     assert joined(article.paragraphs) == joined(parts)
 
 
+def test_a_commenters_name_over_each_of_their_comments_is_no_subheading(rules):
+    """A first name printed over each of its writer's short comments reads as a
+    subheading over a sentence would; it is a thread's furniture, and the thread goes."""
+    s = story(STORIES[5])
+    thread = []
+    for k, name in enumerate(("Rick", "Laura", "Rick", "Laura", "Rick", "Laura")):  # quoting it, then brief
+        thread += [name, "I agree: " + s.paragraphs[k] if k < 2 else "I still think the costs are far too low here."]
+    article = cleaned(whole_page(s, comments=thread), rules)
+    assert joined(article.paragraphs) == joined(s.paragraphs)
+
+
 def test_a_clean_article_is_left_whole_lists_and_tables_and_all(rules):
     """A clean article shows no chrome: a results table or a list of fixtures is its own."""
     fixtures = ["Arsenal v Stoke", "Derby v Wigan", "Sunderland v Crystal Palace", "Hull v Colchester",
