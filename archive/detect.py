@@ -468,10 +468,9 @@ def _first_named(text: str) -> bool:
     """A line that begins with a first name ("Rick", "Laura says:"): a
     commenter's, printed over each of their comments, not a subheading."""
     from . import gazetteer
-    from .names import name_key
 
     first = language.WORD.match(text)
-    return first is not None and name_key(first.group()) in gazetteer.given_names()
+    return first is not None and gazetteer.first_name(first.group())
 
 
 def _byline(f: _Features) -> bool:
@@ -571,8 +570,9 @@ def detect(lines: Sequence[Line], lang: str | None = None, known: frozenset[int]
         f.repeats = counts[key]
     heads = defaultdict(list)  # for each text, whether each of its lines comes right above a paragraph or a sentence
     for f, key, below in zip(feats, folded, feats[1:] + [None]):
-        heads[key].append(below is not None and (below.kind == "good" or (
-            below.ends_sentence and below.words >= BYLINE_SENTENCE and counts[key] > 1 and not _first_named(f.text))))
+        sentence = below is not None and below.ends_sentence and below.words >= BYLINE_SENTENCE
+        heads[key].append(below is not None and below.kind == "good"
+                          or sentence and counts[key] > 1 and not _first_named(f.text))
     for f, key in zip(feats, folded):
         f.heads_prose = all(heads[key])
     seen = [(f.number, f.kind, f"{f.words} words, {f.stop:.0%} function words"

@@ -261,8 +261,7 @@ class Extractor:
         return None
 
 
-def _first_name(word: str) -> bool:
-    return name_key(word) in gazetteer.given_names()
+_first_name = gazetteer.first_name
 
 
 def _person_after(text: str, start: int, end: int, label: str) -> list[tuple[int, int]]:

@@ -42,9 +42,8 @@ _ARTICLE_AFTER = re.compile(r",\s*The$")
 
 def subdivision_names(name: str) -> list[str]:
     """The names a region goes by in ISO 3166-2's way of writing them."""
-    m = _SUBDIVISION.fullmatch(name)
-    found = [m.group("name"), m.group("other")] if m else [name]
-    return [_ARTICLE_AFTER.sub("", n) for n in found if n]
+    m = _SUBDIVISION.fullmatch(name)  # every text matches: the brackets are optional
+    return [_ARTICLE_AFTER.sub("", n) for n in (m.group("name"), m.group("other")) if n]
 
 
 @lru_cache(maxsize=1)
@@ -76,3 +75,10 @@ def given_names() -> frozenset[str]:
              if any(common.search(columns) for columns in by_sex.values()))
     folded = map(name_key.__wrapped__, names)  # once each: no need to fill the cache of names met in text
     return frozenset(k for k in folded if len(k) > 2 and k.isalpha()) - places()
+
+
+def first_name(word: str) -> bool:
+    """Whether a word is one of the dictionary's first names (``given_names``)."""
+    from .names import name_key
+
+    return name_key(word) in given_names()
