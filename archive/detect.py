@@ -113,7 +113,8 @@ _BY_ALONE = re.compile(rf"{_BY}:?")
 # How many lines below a trail of labels its headline may be printed again.
 TRAIL_REACH = 2
 # A trail of labels: two separators at least ("Home / News / ...", "Home › World ›").
-_BREADCRUMB = re.compile(r"\s[/›»>|]\s.*\s[/›»>|](?:\s|$)")
+_BREADCRUMB = re.compile(r"\s[/›»>|·•]\s.*\s[/›»>|·•](?:\s|$)")
+_INNER_SENTENCE = re.compile(r"[a-z]{2}[.!?] [A-Z]")  # "... cancel debt. Can it?"
 _CLOSING = "\"'”’»)] "
 _DOMAIN = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[^\W\d_]{2,}/?")
 _TWO_NAMES = re.compile(rf"(?:[Bb]y\s)?{_NAME}(?:,\s{_NAME})*\s(?:and|&)\s{_NAME}")
@@ -123,11 +124,14 @@ _MONTH = (r"(?:january|february|march|april|may|june|july|august|september|octob
           r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?")
 _DATE_LIKE = re.compile(
     rf"\b\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}\b|\b\d{{4}}-\d\d-\d\d\b"
-    rf"|(?i:\b{_MONTH}\s\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s{_MONTH}(?:\s|,|$))"
+    rf"|(?i:\b{_MONTH}\s\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s{_MONTH}(?:\s|,|$))"
 )
 DATE_LINE_WORDS = 8
 # An article, in most languages that have them, is a word of three letters at most.
 ARTICLE_LETTERS = 3
+# A headline comes back on its page in a share line, a breadcrumb and a
+# reply form; a line printed more often than that is the page's furniture.
+HEADLINE_REPEATS = 5
 
 
 @dataclass(frozen=True)
@@ -196,7 +200,7 @@ class _Features:
         explainer, "Method:" over a recipe's first step)."""
         if self.kind == "ruled":
             return self.post
-        if self.ends_sentence and self.text[-1] == ".":
+        if self.ends_sentence and self.text[-1] in ".?!":
             return False  # a sentence of the text that names a date
         furniture = self.repeats > 1 and 1 <= self.words <= FURNITURE_WORDS and not self.heads_prose
         return furniture or (self.words <= DATE_LINE_WORDS and bool(_DATE_LIKE.search(self.text)))
@@ -496,6 +500,8 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
         count = len(_TOKEN.findall(f.text))  # "80-20 software" is a headline of three
         if not HEADLINE_MIN_WORDS <= count <= HEADLINE_MAX_WORDS or f.kind in ("template", "ruled"):
             continue
+        if f.repeats > HEADLINE_REPEATS:
+            continue  # printed under each picture or post ("Mouseover photo to ..."): furniture
         if _name_like(f, stop) and not (i + 1 < len(feats) and _byline(feats[i + 1]) and not _byline(f)):
             continue  # a name or a label, unless a byline comes under it ("'Chasing Mavericks' Review", "By ...")
         if _BREADCRUMB.search(f.text) or _ends_in_next(feats, i):
@@ -511,7 +517,7 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
         # evidence than four of a headline's seven: the share as if one more were missed.
         support = hits / (words + 1)
         again = overlap > 0 and page.count(_fold(f.text)) > 1  # a related story printed twice takes up nothing
-        stops = f.text[-1] == "."
+        stops = f.text[-1] == "." or bool(_INNER_SENTENCE.search(f.text))  # a caption, a standfirst of sentences
         first = i == 0 and seen <= FIRST_LINE_REACH  # an article copied from its headline down
         score = (1.0 + 1.0 * support + 0.1 * (count >= 4) - 0.2 * (count <= 2) + 0.3 * again + 0.4 * first
                  - 0.15 * stops - 0.03 * (seen - 1))
@@ -523,7 +529,7 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
     # takes up.
     low = min(c[1] for c in scored)
     byline = next((i for i in range(start - 1, low, -1) if _byline(feats[i])), None)
-    if byline is not None and any(c[1] < byline and c[2] > 0 for c in scored):
+    if byline is not None and any(c[1] < byline and (c[2] > 0 or c[1] == byline - 1) for c in scored):
         scored = [(c[0] - BELOW_BYLINE * (c[1] > byline), c[1], c[2]) for c in scored]
     if _opens(feats, scored, start, stop, page):
         return 0

@@ -194,6 +194,85 @@ def test_a_caption_between_the_byline_and_the_text_is_not_the_headline(rules):
         assert cleaned(page, rules).title == headline
 
 
+def test_the_line_right_above_the_byline_is_the_headline_though_the_text_takes_up_none_of_it(rules):
+    """A headline whose words the first paragraphs never use still sits right
+    above its byline: a share control between the byline and the text, nearer
+    the text, is not the headline."""
+    s = story(STORIES[3])
+    headline = "Seen Through Gleaming Spectacles: A Quiet Revolution"
+    assert not {"seen", "gleaming", "spectacles", "quiet", "revolution"} & set(" ".join(s.paragraphs[:2]).lower().split())
+    page = whole_page(s, title=headline, after_title=["By Jane Example", "12 March 2024", "Share this page Pin It"])
+    assert cleaned(page, rules).title == headline
+
+
+@pytest.mark.parametrize("separator", ["·", "•"])
+def test_a_line_of_tags_between_dots_is_no_headline(separator, rules):
+    """"Shopping · <topic> · <topic>" under the headline lists the page's tags,
+    as a breadcrumb lists its sections, however many of its words the text uses."""
+    s = story(STORIES[3])
+    stop = stopwords("English")
+    lead = " ".join(s.paragraphs[:2]).split()
+    words = list(dict.fromkeys(w for w in lead if w.isalpha() and w.islower() and len(w) > 6 and w not in stop))
+    tags = f" {separator} ".join(["Shopping", f"{words[0].capitalize()} and {words[1].capitalize()}",
+                                  f"Winter {words[2].capitalize()}"])
+    headline = f"{words[3].capitalize()} Seen Through Gleaming Antique Spectacles"
+    page = whole_page(s, title=headline, after_title=["Jane Example", "12 March 2024", tags])
+    assert cleaned(page, rules).title == headline
+
+
+def test_a_standfirst_of_two_sentences_under_the_headline_is_not_the_title(rules):
+    """A headline is one sentence or none; the line of two under it ("... wants
+    to cancel debt. Can it?") is its standfirst, though it stands nearer the text."""
+    s = story(STORIES[3])
+    stop = stopwords("English")
+    lead = " ".join(s.paragraphs[:2]).split()
+    words = list(dict.fromkeys(w for w in lead if w.isalpha() and w.islower() and len(w) > 6 and w not in stop))
+    headline = f"Gleaming spectacles: can a quiet {words[0]} work?"
+    standfirst = f"A new {words[1]} wants to cancel debt. Can it?"
+    page = whole_page(s, title=headline, after_title=[standfirst, "Jane Example"])
+    assert cleaned(page, rules).title == headline
+
+
+@pytest.mark.parametrize("stamp", ["March 12th, 2024 at 2:04 pm", "12th March 2024 at 2:04 pm"])
+def test_a_date_with_an_ordinal_breaks_a_thread_into_posts(stamp, rules):
+    """"March 12th" is a date as "March 12" is: a thread of long comments,
+    each under its writer's name and a stamp so written, breaks into posts and goes."""
+    s = story(STORIES[3])
+    comments = []
+    for k, name in enumerate(("Sam Reader", "Alex Writer", "Kim Example")):
+        comments += [name, stamp,
+                     f"I have followed these talks for {k + 3} years and I have to say that the way they are reported "
+                     "here leaves out most of what the people who live with the results have been saying all along.",
+                     f"The reporting of the figures for the {k + 2} countries was never what it should have been, "
+                     "and the editors know it."]
+    article = cleaned(whole_page(s, related=[], comments=comments, footer=[]), rules)
+    assert joined(article.paragraphs) == joined(s.paragraphs)
+
+
+@pytest.mark.parametrize("asked", ["Will the deal be signed on April 19th?", "Signed by March 12!"])
+def test_a_question_that_names_a_date_is_a_line_of_the_text_not_a_date_line(asked, rules):
+    s = story(STORIES[3])
+    article = cleaned(whole_page(s, inside=[asked]), rules)
+    assert joined(article.paragraphs) == joined([*s.paragraphs[:2], asked, *s.paragraphs[2:]])
+
+
+def test_a_line_printed_under_each_picture_is_no_headline(rules):
+    """A headline comes back on its page a few times at most; a line printed
+    under every picture of a gallery is its furniture, though one stands right
+    above the text and shares its words."""
+    s = story(STORIES[3])
+    stop = stopwords("English")
+    lead = " ".join(s.paragraphs[:2]).split()
+    words = list(dict.fromkeys(w for w in lead if w.isalpha() and w.islower() and len(w) > 6 and w not in stop))
+    furniture = f"Mouseover the {words[0]} to load {words[1]} notes"
+    body = list(s.paragraphs)
+    for k in range(2, 14, 2):
+        body[k:k] = [furniture]
+    headline = f"{words[3].capitalize()} Seen Through Gleaming Spectacles"
+    page = whole_page(Story(s.title, body), title=headline, after_title=["Jane Example", furniture])
+    assert cleaned(page, rules).title == headline
+
+
 def test_a_headline_that_reads_as_a_name_is_the_headline_over_its_byline(rules):
     """A review's headline is often a name and a word ("'Chasing Mavericks'
     Review"), which reads as a label; a byline under it says it is the headline."""
