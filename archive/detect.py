@@ -114,7 +114,8 @@ _BY_ALONE = re.compile(rf"{_BY}:?")
 TRAIL_REACH = 2
 # A trail of labels: two separators at least ("Home / News / ...", "Home › World ›").
 _BREADCRUMB = re.compile(r"\s[/›»>|·•]\s.*\s[/›»>|·•](?:\s|$)")
-_INNER_SENTENCE = re.compile(r"[a-z]{2}[.!?] [A-Z]")  # "... cancel debt. Can it?"
+# A sentence ending inside a line: small letters, the stop, a capital ("debt. Can it?", not "Mr. Smith").
+_INNER_SENTENCE = re.compile(r"([^\W\d_]{2})[.!?]\s+([^\W\d_])")
 _CLOSING = "\"'”’»)] "
 _DOMAIN = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[^\W\d_]{2,}/?")
 _TWO_NAMES = re.compile(rf"(?:[Bb]y\s)?{_NAME}(?:,\s{_NAME})*\s(?:and|&)\s{_NAME}")
@@ -477,6 +478,12 @@ def _first_named(text: str) -> bool:
     return first is not None and gazetteer.first_name(first.group())
 
 
+def _two_sentences(text: str) -> bool:
+    """Whether a line holds a sentence ending before its own: a headline is one
+    sentence or none, in any script that writes capitals."""
+    return any(m.group(1).islower() and m.group(2).isupper() for m in _INNER_SENTENCE.finditer(text))
+
+
 def _byline(f: _Features) -> bool:
     """A byline: "By Jane Example", or "By" on a line of its own above the name."""
     return f.words <= BYLINE_WORDS and bool(_BYLINE_WORD.match(f.text) or _BY_ALONE.fullmatch(f.text))
@@ -517,7 +524,7 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
         # evidence than four of a headline's seven: the share as if one more were missed.
         support = hits / (words + 1)
         again = overlap > 0 and page.count(_fold(f.text)) > 1  # a related story printed twice takes up nothing
-        stops = f.text[-1] == "." or bool(_INNER_SENTENCE.search(f.text))  # a caption, a standfirst of sentences
+        stops = f.text[-1] == "." or _two_sentences(f.text)  # a caption, a standfirst of sentences
         first = i == 0 and seen <= FIRST_LINE_REACH  # an article copied from its headline down
         score = (1.0 + 1.0 * support + 0.1 * (count >= 4) - 0.2 * (count <= 2) + 0.3 * again + 0.4 * first
                  - 0.15 * stops - 0.03 * (seen - 1))
