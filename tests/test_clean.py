@@ -71,6 +71,7 @@ ARTICLE = "A headline about a market\n\nThe first paragraph of the story. It has
         ("Civilians flee the fighting (Photo: AFP)", "photo-caption"),
         ("A convoy on the highway (AP Photo/Ghaith Alsayed)", "photo-caption"),
         ("Photo: Getty Images", "photo-credit"),
+        ("The minister at the launch on Monday. Picture: Supplied Source: Example Wire", "credit-label"),
         ("Published on 10 August 2018", "published-line"),
     ],
 )

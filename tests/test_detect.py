@@ -205,6 +205,24 @@ def test_the_line_right_above_the_byline_is_the_headline_though_the_text_takes_u
     assert cleaned(page, rules).title == headline
 
 
+@pytest.mark.parametrize("credit", ["(Copyright: Example Picture Library, Example College)", "(Credit: Jane Example)",
+                                    "(Photo courtesy of Example Archives)"])
+def test_a_caption_ending_in_its_credit_in_brackets_is_not_the_headline(credit, rules):
+    """A picture's caption between the headline and the text reads as a
+    sentence of the story and takes up its words; the credit in brackets at
+    its end says it is a caption."""
+    s = story(STORIES[3])
+    stop = stopwords("English")
+    lead = " ".join(s.paragraphs[:2]).split()
+    words = list(dict.fromkeys(w for w in lead if w.isalpha() and w.islower() and len(w) > 6 and w not in stop))
+    headline = "Seen Through Gleaming Spectacles: A Quiet Revolution"
+    caption = f"The {words[0]} of the {words[1]} and the {words[2]}. {credit}"
+    page = whole_page(s, title=headline, after_title=["Share this page", "Open access", caption])
+    article = cleaned(page, rules)
+    assert article.title == headline
+    assert caption in article.paragraphs  # a caption stays the text's: only the headline is decided here
+
+
 @pytest.mark.parametrize("separator", ["·", "•"])
 def test_a_line_of_tags_between_dots_is_no_headline(separator, rules):
     """"Shopping · <topic> · <topic>" under the headline lists the page's tags,
