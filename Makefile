@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= archive.db
 
-.PHONY: install serve test check import eval bench goldens screenshots
+.PHONY: install serve test check import eval bench bench-cleaning goldens screenshots
 
 install: $(VENV)/.installed
 
@@ -49,3 +49,7 @@ eval: install
 BENCH_WORK ?= /tmp/archive-bench
 bench: install
 	$(BIN)/python -m bench.run --work $(BENCH_WORK) $(BENCH_ARGS)
+
+# BENCHMARKS.md's cleaning section alone (a minute, not an hour), marked as measured apart.
+bench-cleaning: install
+	$(BIN)/python -m bench.cleaning --write BENCHMARKS.md

@@ -16,7 +16,7 @@ into one archive, and the stored articles are scored against the BBC articles.
 
 The corpora are read from ``--shared`` (default ``../shared``), never copied.
 
-    python -m bench.cleaning [--shared DIR] [--split even|odd|all]
+    python -m bench.cleaning [--shared DIR] [--split even|odd|all] [--write BENCHMARKS.md]
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import hashlib
 import random
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import unicodedata
@@ -276,13 +277,55 @@ def report(shared: Path, split: str = "all") -> str:
                         "boilerplate removed", "body removed", "title is the headline", "rejected"])
 
 
+HEADING = "## Cleaning"
+
+
+def section(shared: Path) -> list[str]:
+    """BENCHMARKS.md's cleaning section, heading and table, as ``make bench`` writes it."""
+    return [
+        HEADING,
+        "",
+        "`python -m bench.cleaning`: every page of `web-pages/` in both variants, cleaned as `archive clean`",
+        "cleans one file and scored as `score-cleaning` scores it, beside the file as it is (the floor); and",
+        "collections of one site, each site's files imported into one archive.",
+        "",
+        report(shared),
+    ]
+
+
+def replace_section(document: str, lines: list[str]) -> str:
+    """The document with its cleaning section, up to the next heading of its
+    level, replaced: the rest of a benchmark run's figures stay as measured."""
+    start = document.index(HEADING + "\n")
+    end = document.find("\n## ", start + len(HEADING))
+    rest = "" if end < 0 else "\n" + document[end + 1 :]
+    return document[:start] + "\n".join(lines) + "\n" + rest
+
+
+def refreshed(lines: list[str], commit: str, machine: list[str]) -> list[str]:
+    """A section measured apart from the file's run says so: by which command, at which commit, where."""
+    return [*lines, "", f"This section alone was measured again by `make bench-cleaning` at {commit}, on:", "",
+            *machine]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.cleaning", description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--split", choices=["all", "even", "odd"], default="all",
                         help="the pages of one half of the corpus (by a hash of their id), or all")
+    parser.add_argument("--write", type=Path, metavar="FILE",
+                        help="replace FILE's cleaning section (BENCHMARKS.md) with this run's, all pages")
     args = parser.parse_args(argv)
-    print(report(args.shared, args.split))
+    if args.write is None:
+        print(report(args.shared, args.split))
+        return 0
+    from .run import machine  # the run's own description of the machine
+
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                            check=True).stdout.strip()
+    lines = refreshed(section(args.shared), commit, machine())
+    args.write.write_text(replace_section(args.write.read_text(encoding="utf-8"), lines), encoding="utf-8")
+    print("\n".join(lines))
     return 0
 
 

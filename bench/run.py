@@ -708,13 +708,8 @@ def main() -> None:
     report.add(f"Corpus: {len(files):,} generated articles (`bench/corpus.py`: BBC text in the seeds' boilerplate).")
     report.add()
 
-    report.add("## Cleaning")
-    report.add()
-    report.add("`python -m bench.cleaning`: every page of `web-pages/` in both variants, cleaned as `archive clean`")
-    report.add("cleans one file and scored as `score-cleaning` scores it, beside the file as it is (the floor); and")
-    report.add("collections of one site, each site's files imported into one archive.")
-    report.add()
-    report.add(cleaning.report(args.shared))
+    for line in cleaning.section(args.shared):
+        report.add(line)
     report.add()
     report.add("## Dates and sources")
     report.add()

@@ -18,3 +18,18 @@ def test_readme_is_up_to_date(capsys):
 def test_every_command_has_help_and_docs(name):
     assert cli.commands[name].help
     assert f"### archive {name}" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_cleaning_section_of_benchmarks_is_replaced_alone_and_says_how_it_was_measured():
+    from bench import cleaning
+
+    document = ("# Benchmarks\n\n$ make bench\n\n## Cleaning\n\nold table\n\nold note\n\n"
+                "## Dates and sources\n\ndates table\n")
+    lines = cleaning.refreshed(["## Cleaning", "", "new table"], "abc1234", ["- CPU: Example, 2 cores"])
+    replaced = cleaning.replace_section(document, lines)
+    assert replaced == ("# Benchmarks\n\n$ make bench\n\n## Cleaning\n\nnew table\n\n"
+                        "This section alone was measured again by `make bench-cleaning` at abc1234, on:\n\n"
+                        "- CPU: Example, 2 cores\n\n## Dates and sources\n\ndates table\n")
+    # The last section of a file is replaced to its end.
+    assert cleaning.replace_section("# B\n\n## Cleaning\n\nold\n", ["## Cleaning", "", "new"]) == \
+        "# B\n\n## Cleaning\n\nnew\n"
