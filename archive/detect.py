@@ -110,6 +110,11 @@ _NAME = r"[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){1,2}"
 _BY = r"(?i:by|par|von|por|door|av|af|przez|от|بقلم)"
 _BYLINE_WORD = re.compile(rf"{_BY}\s+[^\W\d_]")
 _BY_ALONE = re.compile(rf"{_BY}:?")
+# A blog's byline names the post before its writer, with the date and labels
+# after: "Posted by X on <date> | Permalink", "Music post by X, Submitted by ...".
+_POSTED_BY = re.compile(r"(?i:(?:\S+\s){0,2}(?:posted|written|submitted|post|story|article|published)\s+by)\s+[^\W\d_]")
+# Such a byline is a line of this many words at most.
+POSTED_BY_WORDS = 25
 # How many lines below a trail of labels its headline may be printed again.
 TRAIL_REACH = 2
 # A trail of labels: two separators at least ("Home / News / ...", "Home › World ›").
@@ -488,8 +493,12 @@ def _two_sentences(text: str) -> bool:
 
 
 def _byline(f: _Features) -> bool:
-    """A byline: "By Jane Example", or "By" on a line of its own above the name."""
-    return f.words <= BYLINE_WORDS and bool(_BYLINE_WORD.match(f.text) or _BY_ALONE.fullmatch(f.text))
+    """A byline: "By Jane Example", "By" on a line of its own above the name, or
+    a post's "Posted by Jane Example on <date>" (not a sentence of the text, unless dated)."""
+    if f.words <= BYLINE_WORDS and bool(_BYLINE_WORD.match(f.text) or _BY_ALONE.fullmatch(f.text)):
+        return True
+    return f.words <= POSTED_BY_WORDS and bool(_POSTED_BY.match(f.text)) and (
+        f.kind != "good" or bool(_DATE_LIKE.search(f.text)))  # "The report by X found ...": a sentence
 
 
 def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: str) -> int | None:

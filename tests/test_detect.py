@@ -305,6 +305,20 @@ def test_a_headline_that_reads_as_a_name_is_the_headline_over_its_byline(rules):
     assert cleaned(page, rules).title == headline
 
 
+@pytest.mark.parametrize("byline", [
+    "Music post by Jane Example, Submitted by Jane Example on March 12, 2024 - 12:10pm; tagged autumn, rain.",
+    "Posted by Jane Example on March 12, 2024 at 1:34 pm | Permalink | 3 Comments",
+])
+def test_a_headline_that_reads_as_a_name_is_the_headline_over_a_posts_byline(byline, rules):
+    """A blog names the post before its writer ("Posted by ..."), with the date
+    and labels after: a byline all the same, which says the name-like line
+    above it is the headline."""
+    s = story(STORIES[3])
+    headline = "ExampleTapes: Gleaming Spectacles"
+    page = whole_page(s, title=headline, after_title=[byline])
+    assert cleaned(page, rules).title == headline
+
+
 def test_a_headline_in_a_list_of_other_stories_is_no_headline_over_a_standfirst(rules):
     """A line above the headline that the text takes up is its headline when the
     headline is a standfirst; not when a title-like line the text does not take
