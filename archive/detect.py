@@ -113,6 +113,8 @@ _BY_ALONE = re.compile(rf"{_BY}:?")
 # A blog's byline names the post before its writer, with the date and labels
 # after: "Posted by X on <date> | Permalink", "Music post by X, Submitted by ...".
 _POSTED_BY = re.compile(r"(?i:(?:\S+\s){0,2}(?:posted|written|submitted|post|story|article|published)\s+by)\s+[^\W\d_]")
+# A date line ending in its writer's name: "November 12th, 2012 @ 2:14pm (PT) by Jane Example".
+_DATED_BY = re.compile(r"\b(?i:by)\s+[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*){0,2}$")
 # Such a byline is a line of this many words at most.
 POSTED_BY_WORDS = 25
 # How many lines below a trail of labels its headline may be printed again.
@@ -497,8 +499,11 @@ def _byline(f: _Features) -> bool:
     a post's "Posted by Jane Example on <date>" (not a sentence of the text, unless dated)."""
     if f.words <= BYLINE_WORDS and bool(_BYLINE_WORD.match(f.text) or _BY_ALONE.fullmatch(f.text)):
         return True
-    return f.words <= POSTED_BY_WORDS and bool(_POSTED_BY.match(f.text)) and (
-        f.kind != "good" or bool(_DATE_LIKE.search(f.text)))  # "The report by X found ...": a sentence
+    if f.words > POSTED_BY_WORDS:
+        return False
+    if _POSTED_BY.match(f.text):
+        return f.kind != "good" or bool(_DATE_LIKE.search(f.text))  # "The report by X found ...": a sentence
+    return bool(_DATED_BY.search(f.text) and _DATE_LIKE.search(f.text))  # "<date> @ 2:14pm by Jane Example"
 
 
 def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: str) -> int | None:
