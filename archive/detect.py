@@ -101,6 +101,8 @@ BYLINE_SENTENCE = 6
 BYLINE_WORDS = 8
 # What being below the byline costs a headline candidate.
 BELOW_BYLINE = 0.5
+# What standing right above the byline brings one.
+ABOVE_BYLINE = 0.3
 
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 _DIGITS = re.compile(r"\d")
@@ -112,7 +114,7 @@ _BYLINE_WORD = re.compile(rf"{_BY}\s+[^\W\d_]")
 _BY_ALONE = re.compile(rf"{_BY}:?")
 # A blog's byline names the post before its writer, with the date and labels
 # after: "Posted by X on <date> | Permalink", "Music post by X, Submitted by ...".
-_POSTED_BY = re.compile(r"(?i:(?:\S+\s){0,2}(?:posted|written|submitted|post|story|article|published)\s+by)\s+[^\W\d_]")
+_POSTED_BY = re.compile(r"(?i:(?:\S+\s){0,2}(?:posted|written|submitted|post|story|article|published)\s+(?:by|on))\s+\w")
 # A date line ending in its writer's name: "November 12th, 2012 @ 2:14pm (PT) by Jane Example".
 _DATED_BY = re.compile(r"\b(?i:by)\s+[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*){0,2}$")
 # Such a byline is a line of this many words at most.
@@ -126,7 +128,7 @@ _INNER_SENTENCE = re.compile(r"([^\W\d_]{2})[.!?]\s+([^\W\d_])")
 _CLOSING = "\"'”’»)] "
 # A picture's caption ends in its credit in brackets ("... in 1968. (Copyright: X Archives)", "(Credit: X)").
 _CREDITED = re.compile(
-    r"(?i:(?:^|[.!?][\"'”’]?\s)\(\s?(?:copyright|©|credits?|courtesy|photo(?:graph)?s?|images?|pictures?)\b[^()]{1,120}\)\.?)$")
+    r"(?i:(?:^|\s)\(\s?(?:copyright|©|credits?|courtesy|photo(?:graph)?s?|images?|pictures?)\b[^()]{1,120}\)\.?)$")
 _DOMAIN = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[^\W\d_]{2,}/?")
 _TWO_NAMES = re.compile(rf"(?:[Bb]y\s)?{_NAME}(?:,\s{_NAME})*\s(?:and|&)\s{_NAME}")
 # A date in figures, or a month's name beside a day: with a few words at most,
@@ -501,8 +503,8 @@ def _byline(f: _Features) -> bool:
         return True
     if f.words > POSTED_BY_WORDS:
         return False
-    if _POSTED_BY.match(f.text):
-        return f.kind != "good" or bool(_DATE_LIKE.search(f.text))  # "The report by X found ...": a sentence
+    if _POSTED_BY.match(f.text):  # "Posted on <date>" is dated; "The report by X found ..." is a sentence
+        return bool(_DATE_LIKE.search(f.text)) or (f.kind != "good" and " on " not in f.text[:30].lower())
     return bool(_DATED_BY.search(f.text) and _DATE_LIKE.search(f.text))  # "<date> @ 2:14pm by Jane Example"
 
 
@@ -556,7 +558,8 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
     low = min(c[1] for c in scored)
     byline = next((i for i in range(start - 1, low, -1) if _byline(feats[i])), None)
     if byline is not None and any(c[1] < byline and (c[2] > 0 or c[1] == byline - 1) for c in scored):
-        scored = [(c[0] - BELOW_BYLINE * (c[1] > byline), c[1], c[2]) for c in scored]
+        scored = [(c[0] - BELOW_BYLINE * (c[1] > byline) + ABOVE_BYLINE * (c[1] == byline - 1), c[1], c[2])
+                  for c in scored]
     if _opens(feats, scored, start, stop, page):
         return 0
     best_score, best, best_overlap = max(scored)

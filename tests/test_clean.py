@@ -72,6 +72,9 @@ ARTICLE = "A headline about a market\n\nThe first paragraph of the story. It has
         ("A convoy on the highway (AP Photo/Ghaith Alsayed)", "photo-caption"),
         ("Photo: Getty Images", "photo-credit"),
         ("The minister at the launch on Monday. Picture: Supplied Source: Example Wire", "credit-label"),
+        ("Images: Example Archives/Northport Museum", "credit-label"),
+        ("About the author", "about-label"),
+        ("Über mich", "about-label"),
         ("Published on 10 August 2018", "published-line"),
     ],
 )
@@ -93,6 +96,7 @@ def test_rule_patterns_not_strings(line, reason, ruleset):
         "The firm said it would consider helping the union with its pension scheme, which is in deficit.",
         "Sales rose to $1.6bn (£850m) in the year to March.",
         "Reuters adds:",
+        "Photos: The harbour after the storm in Northport and Eastbay (part 2)",
     ],
 )
 def test_article_lines_that_look_like_boilerplate_are_kept(line, ruleset):

@@ -320,6 +320,34 @@ def test_a_headline_that_reads_as_a_name_is_the_headline_over_a_posts_byline(byl
     assert cleaned(page, rules).title == headline
 
 
+def test_the_line_right_above_a_posts_dated_line_is_the_headline_over_a_menu_item_with_a_word_of_the_text(rules):
+    """Bylines come under headlines, and so does a post's "Posted on <date>":
+    the line right above it is the headline, though a menu's item a few lines
+    up shares one of the text's words."""
+    s = story(STORIES[3])
+    stop = stopwords("English")
+    lead = " ".join(s.paragraphs[:2]).split()
+    words = list(dict.fromkeys(w for w in lead if w.isalpha() and w.islower() and len(w) > 6 and w not in stop))
+    item = f"A Guide to {words[0].capitalize()} Travel"  # one of the text's words; a function word: no name
+    headline = "Seen Through Gleaming Spectacles: A Quiet Revolution"
+    page = whole_page(s, menu=["Example Nomads", "Home", "Archives", item, "Contact"], breadcrumb=[],
+                      title=headline, after_title=["Posted on March 12th, 2024 • 15 Comments", "Categories England"])
+    assert cleaned(page, rules).title == headline
+
+
+def test_a_galleries_headline_after_photos_is_the_headline_not_a_credit(rules):
+    """"Photos: Jane Example" credits a picture; "Photos: <a headline>" heads a
+    gallery, and is its page's headline."""
+    s = story(STORIES[3])
+    stop = stopwords("English")
+    lead = " ".join(s.paragraphs[:2]).split()
+    words = list(dict.fromkeys(w for w in lead if w.isalpha() and w.islower() and len(w) > 6 and w not in stop))
+    headline = f"photos: {words[0].capitalize()} and {words[1]} along the Northport harbour front (part 2)"
+    page = whole_page(s, breadcrumb=["Posted in music | pictures on March 12, 2024"], title=headline,
+                      after_title=["photos by Jane Example"])
+    assert cleaned(page, rules).title == headline
+
+
 def test_a_headline_in_a_list_of_other_stories_is_no_headline_over_a_standfirst(rules):
     """A line above the headline that the text takes up is its headline when the
     headline is a standfirst; not when a title-like line the text does not take
