@@ -129,6 +129,8 @@ _CLOSING = "\"'”’»)] "
 # A picture's caption ends in its credit in brackets ("... in 1968. (Copyright: X Archives)", "(Credit: X)").
 _CREDITED = re.compile(
     r"(?i:(?:^|\s)\(\s?(?:copyright|©|credits?|courtesy|photo(?:graph)?s?|images?|pictures?)\b[^()]{1,120}\)\.?)$")
+# A share control, with its networks' buttons on the same line: "Share this page Pin It", "Share on Facebook".
+_SHARE = re.compile(r"(?i:share (?:this|on)(?: article| story| post| page)?)(?:\s|:|$)")
 _DOMAIN = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[^\W\d_]{2,}/?")
 _TWO_NAMES = re.compile(rf"(?:[Bb]y\s)?{_NAME}(?:,\s{_NAME})*\s(?:and|&)\s{_NAME}")
 # A date in figures, or a month's name beside a day: with a few words at most,
@@ -530,8 +532,8 @@ def _headline(feats: list[_Features], start: int, stop: frozenset[str], page: st
             continue  # printed under each picture or post ("Mouseover photo to ..."): furniture
         if _name_like(f, stop) and not (i + 1 < len(feats) and _byline(feats[i + 1]) and not _byline(f)):
             continue  # a name or a label, unless a byline comes under it ("'Chasing Mavericks' Review", "By ...")
-        if _CREDITED.search(f.text):
-            continue  # a picture's caption, ending in its credit
+        if _CREDITED.search(f.text) or _SHARE.match(f.text):
+            continue  # a picture's caption, ending in its credit; a share control
         if _BREADCRUMB.search(f.text) or _ends_in_next(feats, i):
             continue  # "Home / News / <the headline>": the trail to the page, not its headline
         asks = f.text.rstrip(_CLOSING)[-1:] in ("?", "!")  # a headline may ask or exclaim

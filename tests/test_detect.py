@@ -335,6 +335,18 @@ def test_the_line_right_above_a_posts_dated_line_is_the_headline_over_a_menu_ite
     assert cleaned(page, rules).title == headline
 
 
+@pytest.mark.parametrize("control", ["Share this page Pin It", "Share on Facebook Twitter"])
+def test_a_share_control_with_its_buttons_is_not_the_headline(control, rules):
+    """A share control beside its networks' buttons is a line of a few words
+    near the text; the headline is above it, over the writer's box."""
+    s = story(STORIES[3])
+    headline = "Seen Through Gleaming Spectacles: A Quiet Revolution"
+    bio = "Jane is a writer who lives by the sea and has covered trade talks for many years for several papers."
+    page = whole_page(s, breadcrumb=[], title=headline,
+                      after_title=["Jane Example", "About the author", bio, "Technology", "Trade", control])
+    assert cleaned(page, rules).title == headline
+
+
 def test_a_galleries_headline_after_photos_is_the_headline_not_a_credit(rules):
     """"Photos: Jane Example" credits a picture; "Photos: <a headline>" heads a
     gallery, and is its page's headline."""
