@@ -74,6 +74,8 @@ ARTICLE = "A headline about a market\n\nThe first paragraph of the story. It has
         ("The minister at the launch on Monday. Picture: Supplied Source: Example Wire", "credit-label"),
         ("Images: Example Archives/Northport Museum", "credit-label"),
         ("About the author", "about-label"),
+        ("About Jane Example", "about-label"),
+        ("Report this ad", "ad-label"),
         ("Über mich", "about-label"),
         ("Published on 10 August 2018", "published-line"),
     ],
@@ -96,6 +98,7 @@ def test_rule_patterns_not_strings(line, reason, ruleset):
         "The firm said it would consider helping the union with its pension scheme, which is in deficit.",
         "Sales rose to $1.6bn (£850m) in the year to March.",
         "Reuters adds:",
+        "About Designer",  # a subheading: one word, no name
         "Photos: The harbour after the storm in Northport and Eastbay (part 2)",
     ],
 )

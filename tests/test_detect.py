@@ -347,6 +347,21 @@ def test_a_share_control_with_its_buttons_is_not_the_headline(control, rules):
     assert cleaned(page, rules).title == headline
 
 
+def test_an_ad_slots_control_inside_the_text_cuts_nothing_and_the_writers_box_ends_it(rules):
+    """An ad slot's "Remove this ad", printed at each slot, is the slot's
+    label, not a post's furniture that cuts the text; the box about the writer
+    below the text ends the article, with the bio under its heading."""
+    s = story(STORIES[3])
+    bio = "Jane Example is our senior editor. She also hosts a weekly show about trade and has written two books."
+    body = list(s.paragraphs)
+    body[2:2] = ["Remove this ad"]
+    page = whole_page(Story(s.title, body), related=["Remove this ad", "About Jane Example", bio,
+                                                     "Remove this ad"], comments=[])
+    article = cleaned(page, rules)
+    assert joined(article.paragraphs) == joined(s.paragraphs)
+    assert article.title == s.title
+
+
 def test_a_galleries_headline_after_photos_is_the_headline_not_a_credit(rules):
     """"Photos: Jane Example" credits a picture; "Photos: <a headline>" heads a
     gallery, and is its page's headline."""
