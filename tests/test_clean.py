@@ -76,6 +76,7 @@ ARTICLE = "A headline about a market\n\nThe first paragraph of the story. It has
         ("About the author", "about-label"),
         ("About Jane Example", "about-label"),
         ("Report this ad", "ad-label"),
+        ("14 Photos", "gallery-control"),
         ("Über mich", "about-label"),
         ("Published on 10 August 2018", "published-line"),
     ],
