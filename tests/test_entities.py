@@ -396,6 +396,18 @@ def test_what_a_persons_span_runs_on_with_after_an_alias_is_the_aliass_name(extr
     assert found[1] == [("USA Today", "ORG")]
 
 
+def test_a_role_after_a_comma_is_a_names_only_in_apposition(extractor):
+    """"X, a senior minister, said" makes X a person; in "talks in X, a senior
+    minister said", the minister is the subject of a clause of its own, and X
+    keeps what the model says of it."""
+    texts = ["The talks in Ruritania, a senior minister said, would resume on Monday.",
+             "The deal was signed in Kelmsworth, a spokesman said.",
+             "Anna Voss, a senior minister, said the talks would resume."]
+    found = [[(m.text, m.label) for m in article if m.label != "DATE"]
+             for article in extractor.extract([[t] for t in texts])]
+    assert found == [[("Ruritania", "GPE")], [("Kelmsworth", "GPE")], [("Anna Voss", "PERSON")]]
+
+
 def test_an_acronym_joins_the_name_it_abbreviates_before_one_it_begins(extractor):
     """"OZC" is the U.S. Office of Zorbex Control, whose country comes first, not the
     "OZC Inspections Board" whose name begins with it."""
