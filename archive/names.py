@@ -36,7 +36,8 @@ ORG_HEADS = frozenset(
     "corporation corp inc ltd plc club university college association organisation organization commission "
     "committee times news magazine magazin journal post bureau office treasury parliament assembly court "
     "police fund union league liga federation authority board service services airlines airways "
-    "network channel radio tv television records studios united utd rovers wanderers athletic fc afc hotspur albion".split()
+    "network channel radio tv television records studios united utd rovers wanderers athletic fc afc hotspur albion "
+    "newsroom".split()
 )
 PLACE_HEADS = frozenset(
     "province city sea river mountains mountain valley island islands street square airport stadium park "

@@ -408,6 +408,17 @@ def test_a_role_after_a_comma_is_a_names_only_in_apposition(extractor):
     assert found == [[("Ruritania", "GPE")], [("Kelmsworth", "GPE")], [("Anna Voss", "PERSON")]]
 
 
+def test_a_wire_desk_is_a_body_and_its_city_written_alone_stays_a_place(extractor):
+    """A wire story's credit names its desk ("<City> Newsroom"), which the model
+    may call a person; the city written alone elsewhere in the story is the
+    city, not a short form of the desk's name."""
+    [found] = extractor.extract([["Reporting by Tom Hale in Kelmsworth; Editing by Jane Roe. Kelmsworth Newsroom",
+                                  "Prices in Kelmsworth rose by 3% in May, the council said."]])
+    named = {(m.text, m.label, m.key) for m in found if m.label != "DATE"}
+    assert ("Kelmsworth Newsroom", "ORG", "kelmsworth newsroom") in named
+    assert ("Kelmsworth", "GPE", "kelmsworth") in named
+
+
 def test_an_acronym_joins_the_name_it_abbreviates_before_one_it_begins(extractor):
     """"OZC" is the U.S. Office of Zorbex Control, whose country comes first, not the
     "OZC Inspections Board" whose name begins with it."""
