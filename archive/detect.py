@@ -131,6 +131,8 @@ _CREDITED = re.compile(
     r"(?i:(?:^|\s)\(\s?(?:copyright|©|credits?|courtesy|photo(?:graph)?s?|images?|pictures?)\b[^()]{1,120}\)\.?)$")
 # A share control, with its networks' buttons on the same line: "Share this page Pin It", "Share on Facebook".
 _SHARE = re.compile(r"(?i:share (?:this|on)(?: article| story| post| page)?)(?:\s|:|$)")
+# A table's row ends in figures: "Yes 149 74%", "Undecided 7 3%".
+_FIGURES_END = re.compile(r"\d[\d.,]*\s?%?$")
 _DOMAIN = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[^\W\d_]{2,}/?")
 _TWO_NAMES = re.compile(rf"(?:[Bb]y\s)?{_NAME}(?:,\s{_NAME})*\s(?:and|&)\s{_NAME}")
 # A date in figures, or a month's name beside a day: with a few words at most,
@@ -608,8 +610,9 @@ def detect(lines: Sequence[Line], lang: str | None = None, known: frozenset[int]
     heads = defaultdict(list)  # for each text, whether each of its lines comes right above a paragraph or a sentence
     for f, key, below in zip(feats, folded, feats[1:] + [None]):
         sentence = below is not None and below.ends_sentence and below.words >= BYLINE_SENTENCE
+        row = below is not None and _FIGURES_END.search(below.text) is not None and not _DATE_LIKE.search(below.text)
         heads[key].append(below is not None and below.kind == "good"
-                          or sentence and counts[key] > 1 and not _first_named(f.text))
+                          or (sentence or row) and counts[key] > 1 and not _first_named(f.text))
     for f, key in zip(feats, folded):
         f.heads_prose = all(heads[key])
     seen = [(f.number, f.kind, f"{f.words} words, {f.stop:.0%} function words"

@@ -362,6 +362,18 @@ def test_an_ad_slots_control_inside_the_text_cuts_nothing_and_the_writers_box_en
     assert article.title == s.title
 
 
+def test_a_tables_header_printed_over_each_table_is_no_posts_furniture(rules):
+    """A poll's results print the same header over each table ("Response Votes
+    %"); a header over a row of figures each time is the table's, and cuts
+    the text no more than a subheading does."""
+    s = story(STORIES[3])
+    tables = ["Response Votes %", "Yes 149 74%", "No 28 14%", "Undecided 25 12%",
+              "Should the talks be given another year?", "Response Votes %", "Yes 83 41%", "No 80 40%"]
+    article = cleaned(whole_page(s, inside=tables), rules)
+    assert joined(s.paragraphs[2:]) in joined(article.paragraphs)
+    assert "Yes 83 41%" in article.paragraphs
+
+
 def test_a_galleries_headline_after_photos_is_the_headline_not_a_credit(rules):
     """"Photos: Jane Example" credits a picture; "Photos: <a headline>" heads a
     gallery, and is its page's headline."""
