@@ -114,7 +114,7 @@ _BYLINE_WORD = re.compile(rf"{_BY}\s+[^\W\d_]")
 _BY_ALONE = re.compile(rf"{_BY}:?")
 # A blog's byline names the post before its writer, with the date and labels
 # after: "Posted by X on <date> | Permalink", "Music post by X, Submitted by ...".
-_POSTED_BY = re.compile(r"(?i:(?:\S+\s){0,2}(?:posted|written|submitted|post|story|article|published)\s+(?:by|on))\s+\w")
+_POSTED_BY = re.compile(r"(?i:(?:\S+\s){0,2}(?:posted|written|submitted|post|story|article|published)\s+(by|on))\s+\w")
 # A date line ending in its writer's name: "November 12th, 2012 @ 2:14pm (PT) by Jane Example".
 _DATED_BY = re.compile(r"\b(?i:by)\s+[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*){0,2}$")
 # Such a byline is a line of this many words at most.
@@ -507,8 +507,9 @@ def _byline(f: _Features) -> bool:
         return True
     if f.words > POSTED_BY_WORDS:
         return False
-    if _POSTED_BY.match(f.text):  # "Posted on <date>" is dated; "The report by X found ..." is a sentence
-        return bool(_DATE_LIKE.search(f.text)) or (f.kind != "good" and " on " not in f.text[:30].lower())
+    posted = _POSTED_BY.match(f.text)
+    if posted:  # "Posted on <date>" is dated; "The report by X found ..." is a sentence
+        return bool(_DATE_LIKE.search(f.text)) or (posted.group(1).lower() == "by" and f.kind != "good")
     return bool(_DATED_BY.search(f.text) and _DATE_LIKE.search(f.text))  # "<date> @ 2:14pm by Jane Example"
 
 
