@@ -133,6 +133,8 @@ _CREDITED = re.compile(
 _SHARE = re.compile(r"(?i:share (?:this|on)(?: article| story| post| page)?)(?:\s|:|$)")
 # A table's row ends in figures: "Yes 149 74%", "Undecided 7 3%".
 _FIGURES_END = re.compile(r"\d[\d.,]*\s?%?$")
+# A list's item written with its bullet: "- Guest Blogging", "• Case Studies".
+_BULLET = re.compile(r"[-–—•*·▪●◦‣∙]\s")
 _DOMAIN = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[^\W\d_]{2,}/?")
 _TWO_NAMES = re.compile(rf"(?:[Bb]y\s)?{_NAME}(?:,\s{_NAME})*\s(?:and|&)\s{_NAME}")
 # A date in figures, or a month's name beside a day: with a few words at most,
@@ -379,10 +381,12 @@ def _shows_chrome(feats: list[_Features], start: int, end: int) -> bool:
 
 
 def _has_menu(feats: list[_Features]) -> bool:
-    """Whether MENU_RUN lines in a row of these are a menu's: labels of a few words."""
+    """Whether MENU_RUN lines in a row of these are a menu's: labels of a few
+    words, with no bullet typed before them (a copied menu shows none: a list
+    written as "- Guest Blogging" is the text's)."""
     run = 0
     for f in feats:
-        run = run + 1 if f.label_like and f.words <= MENU_LABEL_WORDS else 0
+        run = run + 1 if f.label_like and f.words <= MENU_LABEL_WORDS and not _BULLET.match(f.text) else 0
         if run >= MENU_RUN:
             return True
     return False
@@ -390,9 +394,10 @@ def _has_menu(feats: list[_Features]) -> bool:
 
 def _link_like(f: _Features) -> bool:
     """A line as menus and lists of headlines have them: a label, or a short
-    line of a few words with no sentence end."""
-    return f.kind in ("short", "bad") and (f.label_like or (not f.ends_sentence and f.words <= MENU_LINE_WORDS
-                                                          and not f.digits))
+    line of a few words with no sentence end; not an item written with its
+    bullet, which is a list of the text's."""
+    return f.kind in ("short", "bad") and not _BULLET.match(f.text) and (
+        f.label_like or (not f.ends_sentence and f.words <= MENU_LINE_WORDS and not f.digits))
 
 
 def _stems(text: str, stop: frozenset[str]) -> set[str]:

@@ -410,6 +410,15 @@ def test_a_list_of_other_stories_inside_the_text_goes(rules):
     assert {r.reason for r in article.removed if r.text in inside} == {"menu-run"}
 
 
+def test_a_list_written_with_its_bullets_inside_the_text_stays(rules):
+    """A copied menu shows no bullets; a list of short items written with them
+    ("- Case Studies") is the text's, and the text goes on after it."""
+    s = story(STORIES[3])
+    inside = ["What the Plan Includes", "- Case Studies", "- Web Text", "- Trade Fairs", "- Price Lists"]
+    article = cleaned(whole_page(s, inside=inside), rules)
+    assert joined(article.paragraphs) == joined([*s.paragraphs[:2], *inside, *s.paragraphs[2:]])
+
+
 def test_a_comment_thread_breaks_into_posts_and_goes(rules):
     s = story(STORIES[5])
     long_comments = []
