@@ -105,7 +105,7 @@ BELOW_BYLINE = 0.5
 ABOVE_BYLINE = 0.3
 
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
-_DIGITS = re.compile(r"\d")
+_DIGITS = re.compile(r"[\d\u00bc-\u00be\u2150-\u215e]")  # a figure, a fraction's among them ("½ cup")
 _TOKEN = re.compile(r"\w+")
 _NAME = r"[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){1,2}"
 # "By" before a name, as bylines in a few languages begin.

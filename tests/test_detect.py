@@ -419,6 +419,14 @@ def test_a_list_written_with_its_bullets_inside_the_text_stays(rules):
     assert joined(article.paragraphs) == joined([*s.paragraphs[:2], *inside, *s.paragraphs[2:]])
 
 
+def test_a_recipes_ingredients_in_fractions_are_figures_not_links(rules):
+    """A line with a figure is no menu's link; "½ cup orange juice" has one."""
+    s = story(STORIES[3])
+    inside = ["½ cup orange juice", "¼ cup brown sugar", "⅓ cup water"]
+    article = cleaned(whole_page(s, inside=inside), rules)
+    assert joined(article.paragraphs) == joined([*s.paragraphs[:2], *inside, *s.paragraphs[2:]])
+
+
 def test_a_comment_thread_breaks_into_posts_and_goes(rules):
     s = story(STORIES[5])
     long_comments = []
