@@ -113,8 +113,8 @@ _BY = r"(?i:by|par|von|por|door|av|af|przez|от|بقلم)"
 _BYLINE_WORD = re.compile(rf"{_BY}\s+[^\W\d_]")
 _BY_ALONE = re.compile(rf"{_BY}:?")
 # A blog's byline names the post before its writer, with the date and labels
-# after: "Posted by X on <date> | Permalink", "Music post by X, Submitted by ...".
-_POSTED_BY = re.compile(r"(?i:(?:\S+\s){0,2}(?:posted|written|submitted|post|story|article|published)\s+(by|on))\s+\w")
+# after: "Posted by X on <date> | Permalink", "Music post by X, Submitted by ...", "Written By: X".
+_POSTED_BY = re.compile(r"(?i:(?:\S+\s){0,2}(?:posted|written|submitted|post|story|article|published)\s+(by|on)):?\s+\w")
 # A date line ending in its writer's name: "November 12th, 2012 @ 2:14pm (PT) by Jane Example".
 _DATED_BY = re.compile(r"\b(?i:by)\s+[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*){0,2}$")
 # Such a byline is a line of this many words at most.

@@ -309,6 +309,7 @@ def test_a_headline_that_reads_as_a_name_is_the_headline_over_its_byline(rules):
     "Music post by Jane Example, Submitted by Jane Example on March 12, 2024 - 12:10pm; tagged autumn, rain.",
     "Posted by Jane Example on March 12, 2024 at 1:34 pm | Permalink | 3 Comments",
     "March 12th, 2024 @ 2:14pm (PT) by Jane Example",
+    "Written By: Jane Example - Mar• 12•24",
 ])
 def test_a_headline_that_reads_as_a_name_is_the_headline_over_a_posts_byline(byline, rules):
     """A blog names the post before its writer ("Posted by ..."), with the date
