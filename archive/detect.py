@@ -114,7 +114,8 @@ _BYLINE_WORD = re.compile(rf"{_BY}\s+[^\W\d_]")
 _BY_ALONE = re.compile(rf"{_BY}:?")
 # A blog's byline names the post before its writer, with the date and labels
 # after: "Posted by X on <date> | Permalink", "Music post by X, Submitted by ...", "Written By: X".
-_POSTED_BY = re.compile(r"(?i:(?:\S+\s){0,2}(?:posted|written|submitted|post|story|article|published)\s+(by|on)):?\s+\w")
+_POSTED_BY = re.compile(
+    r"(?i:(?:\S+\s){0,2}(?:posted|written|submitted|post|story|article|published)\s+(by|on)):?\s+\w")
 # A date line ending in its writer's name: "November 12th, 2012 @ 2:14pm (PT) by Jane Example".
 _DATED_BY = re.compile(r"\b(?i:by)\s+[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*){0,2}$")
 # Such a byline is a line of this many words at most.
@@ -505,6 +506,11 @@ def _two_sentences(text: str) -> bool:
     return any(m.group(1).islower() and m.group(2).isupper() for m in _INNER_SENTENCE.finditer(text))
 
 
+def _table_row(f: _Features | None) -> bool:
+    """A row of a table: it ends in figures ("Yes 149 74%"), and is no date."""
+    return f is not None and _FIGURES_END.search(f.text) is not None and not _DATE_LIKE.search(f.text)
+
+
 def _byline(f: _Features) -> bool:
     """A byline: "By Jane Example", "By" on a line of its own above the name, or
     a post's "Posted by Jane Example on <date>" (not a sentence of the text, unless dated)."""
@@ -616,9 +622,8 @@ def detect(lines: Sequence[Line], lang: str | None = None, known: frozenset[int]
     heads = defaultdict(list)  # for each text, whether each of its lines comes right above a paragraph or a sentence
     for f, key, below in zip(feats, folded, feats[1:] + [None]):
         sentence = below is not None and below.ends_sentence and below.words >= BYLINE_SENTENCE
-        row = below is not None and _FIGURES_END.search(below.text) is not None and not _DATE_LIKE.search(below.text)
         heads[key].append(below is not None and below.kind == "good"
-                          or (sentence or row) and counts[key] > 1 and not _first_named(f.text))
+                          or counts[key] > 1 and (sentence or _table_row(below)) and not _first_named(f.text))
     for f, key in zip(feats, folded):
         f.heads_prose = all(heads[key])
     seen = [(f.number, f.kind, f"{f.words} words, {f.stop:.0%} function words"

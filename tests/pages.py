@@ -36,6 +36,17 @@ def story(path: Path) -> Story:
     return Story(blocks[0], blocks[1:])
 
 
+def lead_words(s: Story) -> list[str]:
+    """The long lower-case words of a story's first two paragraphs, function
+    words aside, in order: what a headline made for a test takes up from its text."""
+    from archive.language import stopwords
+
+    stop = stopwords("English")
+    lead = " ".join(s.paragraphs[:2]).split()
+    long = (w for w in lead if w.isalpha() and w.islower() and len(w) > 6 and w not in stop)
+    return list(dict.fromkeys(long))
+
+
 def whole_page(s: Story, *, menu=MENU, breadcrumb=BREADCRUMB, after_title=BYLINE + SHARE, related=RELATED, comments=COMMENTS,
                footer=FOOTER, inside: list[str] = (), title: str | None = None) -> str:
     """The page's text: chrome, headline, byline, the paragraphs (``inside``

@@ -11,7 +11,7 @@ from archive.language import stopwords
 from archive.parse import parse
 
 from .conftest import BBC
-from .pages import BREADCRUMB, BYLINE, COMMENTS, FOOTER, MENU, RELATED, STORIES, Story, story, whole_page
+from .pages import BREADCRUMB, BYLINE, COMMENTS, FOOTER, MENU, RELATED, STORIES, Story, lead_words, story, whole_page
 
 
 @pytest.fixture(scope="module")
@@ -169,9 +169,7 @@ def test_a_name_after_an_article_or_a_sites_address_is_not_a_headline(credit, ru
     Press", "Example.com") is a credit or a label, its leading article aside,
     even when the text takes up its words and the page's foot prints it again."""
     s = story(STORIES[3])
-    stop = stopwords("English")
-    lead = " ".join(s.paragraphs[:2]).split()
-    words = list(dict.fromkeys(w for w in lead if w.isalpha() and w.islower() and len(w) > 6 and w not in stop))
+    words = lead_words(s)
     headline = " ".join(w.capitalize() for w in words[:4]) + " Seen Through Gleaming Spectacles"
     credit = credit.format(*(w.capitalize() for w in words[4:7]))
     page = whole_page(s, title=headline, after_title=[*BYLINE, credit], footer=[*FOOTER, credit])
@@ -183,9 +181,7 @@ def test_a_caption_between_the_byline_and_the_text_is_not_the_headline(rules):
     near the text and however many of its words the text takes up, is not the
     headline when a line above the byline is one the text takes up too."""
     s = story(STORIES[3])
-    stop = stopwords("English")
-    lead = " ".join(s.paragraphs[:2]).split()
-    words = list(dict.fromkeys(w for w in lead if w.isalpha() and w.islower() and len(w) > 6 and w not in stop))
+    words = lead_words(s)
     headline = " ".join(w.capitalize() for w in words[:2]) + " Seen Through Gleaming Spectacles"
     names = [w.strip(".,\"") for w in s.paragraphs[1].split() if w[0].isupper()][1:7]
     caption = " ".join(names) + " speaks at the negotiations"  # few function words, as captions have
@@ -212,9 +208,7 @@ def test_a_caption_ending_in_its_credit_in_brackets_is_not_the_headline(credit, 
     sentence of the story and takes up its words; the credit in brackets at
     its end says it is a caption."""
     s = story(STORIES[3])
-    stop = stopwords("English")
-    lead = " ".join(s.paragraphs[:2]).split()
-    words = list(dict.fromkeys(w for w in lead if w.isalpha() and w.islower() and len(w) > 6 and w not in stop))
+    words = lead_words(s)
     headline = "Seen Through Gleaming Spectacles: A Quiet Revolution"
     caption = f"The {words[0]} of the {words[1]} and the {words[2]}. {credit}"
     page = whole_page(s, title=headline, after_title=["Share this page", "Open access", caption])
@@ -228,9 +222,7 @@ def test_a_line_of_tags_between_dots_is_no_headline(separator, rules):
     """"Shopping · <topic> · <topic>" under the headline lists the page's tags,
     as a breadcrumb lists its sections, however many of its words the text uses."""
     s = story(STORIES[3])
-    stop = stopwords("English")
-    lead = " ".join(s.paragraphs[:2]).split()
-    words = list(dict.fromkeys(w for w in lead if w.isalpha() and w.islower() and len(w) > 6 and w not in stop))
+    words = lead_words(s)
     tags = f" {separator} ".join(["Shopping", f"{words[0].capitalize()} and {words[1].capitalize()}",
                                   f"Winter {words[2].capitalize()}"])
     headline = f"{words[3].capitalize()} Seen Through Gleaming Antique Spectacles"
@@ -242,9 +234,7 @@ def test_a_standfirst_of_two_sentences_under_the_headline_is_not_the_title(rules
     """A headline is one sentence or none; the line of two under it ("... wants
     to cancel debt. Can it?") is its standfirst, though it stands nearer the text."""
     s = story(STORIES[3])
-    stop = stopwords("English")
-    lead = " ".join(s.paragraphs[:2]).split()
-    words = list(dict.fromkeys(w for w in lead if w.isalpha() and w.islower() and len(w) > 6 and w not in stop))
+    words = lead_words(s)
     headline = f"Gleaming spectacles: can a quiet {words[0]} work?"
     standfirst = f"A new {words[1]} wants to cancel debt. Can it?"
     page = whole_page(s, title=headline, after_title=[standfirst, "Jane Example"])
@@ -279,9 +269,7 @@ def test_a_line_printed_under_each_picture_is_no_headline(rules):
     under every picture of a gallery is its furniture, though one stands right
     above the text and shares its words."""
     s = story(STORIES[3])
-    stop = stopwords("English")
-    lead = " ".join(s.paragraphs[:2]).split()
-    words = list(dict.fromkeys(w for w in lead if w.isalpha() and w.islower() and len(w) > 6 and w not in stop))
+    words = lead_words(s)
     furniture = f"Mouseover the {words[0]} to load {words[1]} notes"
     body = list(s.paragraphs)
     for k in range(2, 14, 2):
@@ -295,11 +283,9 @@ def test_a_headline_that_reads_as_a_name_is_the_headline_over_its_byline(rules):
     """A review's headline is often a name and a word ("'Chasing Mavericks'
     Review"), which reads as a label; a byline under it says it is the headline."""
     s = story(STORIES[3])
-    stop = stopwords("English")
-    lead = " ".join(s.paragraphs[:2]).split()
-    words = list(dict.fromkeys(w for w in lead if w.isalpha() and w.islower() and len(w) > 6 and w not in stop))
+    words = lead_words(s)
     headline = f"‘{words[0].capitalize()} {words[1].capitalize()}’ Review"
-    assert "review" not in stop
+    assert "review" not in stopwords("English")
     tagline = "Screen News Without The Sugar Coating"  # the site's, above it
     page = whole_page(s, title=headline, breadcrumb=[tagline])
     assert cleaned(page, rules).title == headline
@@ -326,9 +312,7 @@ def test_the_line_right_above_a_posts_dated_line_is_the_headline_over_a_menu_ite
     the line right above it is the headline, though a menu's item a few lines
     up shares one of the text's words."""
     s = story(STORIES[3])
-    stop = stopwords("English")
-    lead = " ".join(s.paragraphs[:2]).split()
-    words = list(dict.fromkeys(w for w in lead if w.isalpha() and w.islower() and len(w) > 6 and w not in stop))
+    words = lead_words(s)
     item = f"A Guide to {words[0].capitalize()} Travel"  # one of the text's words; a function word: no name
     headline = "Seen Through Gleaming Spectacles: A Quiet Revolution"
     page = whole_page(s, menu=["Example Nomads", "Home", "Archives", item, "Contact"], breadcrumb=[],
@@ -379,9 +363,7 @@ def test_a_galleries_headline_after_photos_is_the_headline_not_a_credit(rules):
     """"Photos: Jane Example" credits a picture; "Photos: <a headline>" heads a
     gallery, and is its page's headline."""
     s = story(STORIES[3])
-    stop = stopwords("English")
-    lead = " ".join(s.paragraphs[:2]).split()
-    words = list(dict.fromkeys(w for w in lead if w.isalpha() and w.islower() and len(w) > 6 and w not in stop))
+    words = lead_words(s)
     headline = f"photos: {words[0].capitalize()} and {words[1]} along the Northport harbour front (part 2)"
     page = whole_page(s, breadcrumb=["Posted in music | pictures on March 12, 2024"], title=headline,
                       after_title=["photos by Jane Example"])
@@ -393,9 +375,7 @@ def test_a_headline_in_a_list_of_other_stories_is_no_headline_over_a_standfirst(
     headline is a standfirst; not when a title-like line the text does not take
     up stands between them: that is a list of other stories."""
     s = story(STORIES[3])
-    stop = stopwords("English")
-    lead = " ".join(s.paragraphs[:2]).split()
-    words = list(dict.fromkeys(w for w in lead if w.isalpha() and w.islower() and len(w) > 6 and w not in stop))
+    words = lead_words(s)
     other = f"What {words[0].capitalize()} {words[1].capitalize()} Means"
     listed = [other, "Why The Lighthouse Keepers Should Stop Giving Advice", "HARBOUR LIFE"]
     page = whole_page(s, breadcrumb=listed)
