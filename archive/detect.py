@@ -77,6 +77,8 @@ HEADLINE_MAX_WORDS = 30
 # list of other stories; a line of a list has this many words at most.
 MENU_RUN = 3
 MENU_LINE_WORDS = 12
+# A line of this many words or more that begins in a small letter carries on a sentence: no link.
+LOWER_RUN_WORDS = 3
 # Below the text, a line of this many words at most, with no figure and no
 # sentence, that heads no paragraph, is the page's (a link, a label).
 WEAK_WORDS = 4
@@ -396,9 +398,16 @@ def _has_menu(feats: list[_Features]) -> bool:
 def _link_like(f: _Features) -> bool:
     """A line as menus and lists of headlines have them: a label, or a short
     line of a few words with no sentence end; not an item written with its
-    bullet, which is a list of the text's."""
-    return f.kind in ("short", "bad") and not _BULLET.match(f.text) and (
+    bullet, nor one that begins in a small letter ("want to learn how to ...,
+    or"): a link's words begin with a capital, a list's items that carry on a
+    sentence do not."""
+    return f.kind in ("short", "bad") and not _BULLET.match(f.text) and not _carries_on(f.text) and (
         f.label_like or (not f.ends_sentence and f.words <= MENU_LINE_WORDS and not f.digits))
+
+
+def _carries_on(text: str) -> bool:
+    """A line of words (not an address) that begins in a small letter."""
+    return text[:1].islower() and len(text.split()) >= LOWER_RUN_WORDS
 
 
 def _stems(text: str, stop: frozenset[str]) -> set[str]:

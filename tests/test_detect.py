@@ -400,6 +400,17 @@ def test_a_list_written_with_its_bullets_inside_the_text_stays(rules):
     assert joined(article.paragraphs) == joined([*s.paragraphs[:2], *inside, *s.paragraphs[2:]])
 
 
+def test_a_list_whose_items_carry_on_a_sentence_stays(rules):
+    """Items that begin in a small letter carry on the sentence above them
+    ("This is for people who:"); a menu's links and other stories' headlines
+    begin with a capital."""
+    s = story(STORIES[3])
+    inside = ["This guide is for readers who:", "want to learn how to read a tide table, or",
+              "need advice on their first boat, and", "plan to sail in the winter months"]
+    article = cleaned(whole_page(s, inside=inside), rules)
+    assert joined(article.paragraphs) == joined([*s.paragraphs[:2], *inside, *s.paragraphs[2:]])
+
+
 def test_a_recipes_ingredients_in_fractions_are_figures_not_links(rules):
     """A line with a figure is no menu's link; "½ cup orange juice" has one."""
     s = story(STORIES[3])
