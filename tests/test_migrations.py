@@ -34,6 +34,8 @@ RECORDED = {
     "f2af722": "file metadata and date order",
     "31f78e9": "incremental linking",
     "824d2ea": "name variants",
+    "b6020b6": "entity months",
+    "9c9247f": "name counts",
 }
 MADE_AT.update(RECORDED)
 
