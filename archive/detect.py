@@ -66,8 +66,6 @@ STANDFIRST_OVERLAP = 0.3
 # The first line of a file is read as the headline of an article copied from
 # its headline down when the text starts this few lines below it.
 FIRST_LINE_REACH = 5
-# Labels, menus and headlines write this share of their words (function words aside) with a capital.
-TITLE_CASE = 0.8
 # A headline ending in a full stop has this many words at most: longer, it is a sentence.
 HEADLINE_SENTENCE_WORDS = 15
 # A headline has this many words at least, and at most.
@@ -232,15 +230,7 @@ class _Features:
         """Words as menus, links and section labels write them: each one with a
         capital, no figures, no sentence; or a line of the site's template."""
         return self.kind in ("template", "ruled") or (
-            self.capitalised >= TITLE_CASE and not self.digits and not self.ends_sentence)
-
-
-def title_case(text: str, stop: frozenset[str]) -> bool:
-    """Whether a line is written as headlines and labels are, a capital to
-    (nearly) every word but the function words: "Officials Eye Debris off Wash."
-    is a headline with a full stop, "He died in Paris." a sentence."""
-    content = [w for w in language.WORD.findall(text) if w.casefold() not in stop]
-    return bool(content) and sum(w[0].isupper() for w in content) / len(content) >= TITLE_CASE
+            self.capitalised >= language.TITLE_CASE and not self.digits and not self.ends_sentence)
 
 
 def _features(lines: Sequence[Line], stop: frozenset[str], known: bool) -> list[_Features]:
@@ -453,7 +443,7 @@ def ends_as_headline(text: str, stop: frozenset[str]) -> bool:
     if text.endswith("..."):
         return True
     if text.endswith("."):
-        return len(text.split()) <= HEADLINE_SENTENCE_WORDS and title_case(text, stop)
+        return len(text.split()) <= HEADLINE_SENTENCE_WORDS and language.title_case(text, stop)
     return not text.endswith((",", ";", ":"))
 
 

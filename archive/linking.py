@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 # Changes to how mentions are linked into entities (the vote, the merges) bump
 # this: an archive linked by other rules is linked again on the next import.
-LINK_VERSION = "9"
+LINK_VERSION = "10"
 # How many other names the articles of two spellings of a person's name must
 # share for the spellings to be merged.
 VARIANT_EVIDENCE = 2
@@ -73,7 +73,8 @@ def replace_mentions(
         "INSERT INTO mentions (article_id, paragraph_id, text, start, end, label, label_source, name_key, value)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (article_id, paragraph_ids[m.paragraph], m.text, m.start, m.end, m.label, m.source, m.key, m.value)
+            (article_id, None if m.paragraph is None else paragraph_ids[m.paragraph], m.text, m.start, m.end,
+             m.label, m.source, m.key, m.value)
             for m in mentions
         ],
     )
@@ -297,9 +298,9 @@ def _relink(db: "sqlite_utils.Database", aliases: Aliases, names: list[str], art
         " SELECT first.article_id, entity_id, mentions, first.id, articles.published,"
         " coalesce(articles.published_from = 'text', 0) FROM ("
         "   SELECT m.article_id, m.entity_id, m.id, count(*) OVER pair AS mentions,"
-        "     row_number() OVER (pair ORDER BY p.position, m.start, m.id) AS place"
+        "     row_number() OVER (pair ORDER BY p.position IS NULL, p.position, m.start, m.id) AS place"
         "   FROM temp.link_articles t JOIN mentions m ON m.article_id = t.article_id"
-        "   JOIN paragraphs p ON p.id = m.paragraph_id"
+        "   LEFT JOIN paragraphs p ON p.id = m.paragraph_id"
         "   WINDOW pair AS (PARTITION BY m.article_id, m.entity_id)) AS first"
         " JOIN articles ON articles.id = first.article_id"
         " WHERE place = 1"

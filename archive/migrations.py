@@ -314,6 +314,19 @@ def name_counts(db: sqlite_utils.Database) -> None:
                     " SELECT name_key, label, label_source, text, count(*) FROM mentions GROUP BY 1, 2, 3, 4")
 
 
+@MIGRATIONS(name="title-mentions")
+def title_mentions(db: sqlite_utils.Database) -> None:
+    """A mention may be in the title, which is no paragraph: its paragraph may
+    be empty. The entity version changes with it, so the next import reads
+    every stored title."""
+    _rebuild(db, "mentions", _table(db, "mentions", {
+        "id": int, "entity_id": int, "article_id": int, "paragraph_id": int, "text": str, "start": int, "end": int,
+        "label": str, "label_source": str, "name_key": str, "value": str,
+    }, pk="id", not_null={"article_id", "text", "start", "end", "label", "label_source", "name_key"},
+        foreign_keys=[("entity_id", "entities", "id"), ("article_id", "articles", "id"),
+                      ("paragraph_id", "paragraphs", "id")]))
+
+
 def _table(db: sqlite_utils.Database, name: str, columns: dict, without_rowid: bool = False, **spec) -> str:
     """A CREATE TABLE statement as sqlite-utils writes it, as a new archive has it."""
     sql = db.create_table_sql(name, columns, **spec).rstrip().rstrip(";")

@@ -24,7 +24,8 @@ PLACES = frozenset({"GPE", "LOC", "FAC"})
 TYPE_ORDER = {t: i for i, t in enumerate(("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "WORK_OF_ART"))}
 DATE_KEY = "date:"
 # How much a mention's label counts in the vote, by what says it; an alias decides alone.
-VOTE_WEIGHT = {"model": 1, "context": 2, "name": 1, "alias": 1}
+# A title's mention of a name its text writes carries the text's label, and no vote.
+VOTE_WEIGHT = {"model": 1, "context": 2, "name": 1, "alias": 1, "gazetteer": 1, "title": 0}
 # How much the gazetteer's word that a name is a place's counts, as a context cue does.
 GAZETTEER_WEIGHT = 2
 # How much a first name at the head of a name counts for a person, as a model's label does.

@@ -317,7 +317,7 @@ async def article(db, article_id: int, q: str = "") -> dict[str, Any] | None:
         db, "SELECT m.paragraph_id, m.start, m.end, m.entity_id, e.name, e.type FROM mentions m"
             " JOIN entities e ON e.id = m.entity_id WHERE m.article_id = ? AND e.type != 'DATE'"
             " ORDER BY m.paragraph_id, m.start", [article_id])
-    by_paragraph: dict[int, list] = {}
+    by_paragraph: dict[int | None, list] = {}  # None: the title's
     for m in mentions:
         by_paragraph.setdefault(m["paragraph_id"], []).append((m["start"], m["end"], f"/archive/entities/{m['entity_id']}"))
     marks: dict[int, list] = {}
@@ -341,7 +341,8 @@ async def article(db, article_id: int, q: str = "") -> dict[str, Any] | None:
     if found[0]["site_id"] is not None:
         [site] = await rows(db, "SELECT id, name, articles FROM sites WHERE id = ?", [found[0]["site_id"]]) or [None]
     return {
-        "article": found[0], "paragraphs": text, "marked": sum(len(v) for v in marks.values()),
+        "article": found[0], "title": marked(found[0]["title"], by_paragraph.get(None, []), []),
+        "paragraphs": text, "marked": sum(len(v) for v in marks.values()),
         "names": sorted(names.values(), key=lambda n: (-n["n"], n["name"])), "removed": removed, "files": files,
         "site": site, "q": q,
     }
@@ -375,8 +376,8 @@ async def entity(db, entity_id: int, page: int, page_rows: int) -> dict[str, Any
         db, "WITH page AS (SELECT article_id, published, mentions, first_mention FROM article_entities"
             " WHERE entity_id = ? ORDER BY published DESC, article_id DESC LIMIT ? OFFSET ?)"
             " SELECT a.id, a.title, page.published, a.published_from, a.source, page.mentions, p.position,"
-            " p.text, m.start, m.end FROM page JOIN articles a ON a.id = page.article_id"
-            " JOIN mentions m ON m.id = page.first_mention JOIN paragraphs p ON p.id = m.paragraph_id"
+            " coalesce(p.text, a.title) AS text, m.start, m.end FROM page JOIN articles a ON a.id = page.article_id"
+            " JOIN mentions m ON m.id = page.first_mention LEFT JOIN paragraphs p ON p.id = m.paragraph_id"
             " ORDER BY page.published DESC, page.article_id DESC",
         [entity_id, page_rows, (page - 1) * page_rows])
     for a in articles:

@@ -118,7 +118,8 @@ TABLES: dict[str, dict] = {
             "value": str,
         },
         "pk": "id",
-        "not_null": {"article_id", "paragraph_id", "text", "start", "end", "label", "label_source", "name_key"},
+        # A mention in the title has no paragraph; its start and end are in the title.
+        "not_null": {"article_id", "text", "start", "end", "label", "label_source", "name_key"},
         "foreign_keys": [
             ("entity_id", "entities", "id"),
             ("article_id", "articles", "id"),

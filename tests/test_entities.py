@@ -534,3 +534,46 @@ def test_a_first_name_at_the_head_of_a_name_is_a_vote_for_a_person(key, counts, 
     from archive.names import vote
 
     assert vote(key, Counter(counts), load_aliases()) == kind
+
+
+def test_a_titles_names_are_the_texts_with_the_texts_type(extractor):
+    """A headline is read as one more paragraph, but its capitals and its
+    grammar ("Gritty Okafor-Lund ...") are no evidence: a title keeps the
+    names its text writes, cut to the words the text writes, of the text's type."""
+    title = "Gritty Okafor-Lund Takes Title As Brightwater Rovers Slip"
+    paragraphs = ["Dana Okafor-Lund won the regional final on Sunday, her third win of the season.",
+                  "Brightwater Rovers lost 2-1 at home, and the club's manager said the squad was tired."]
+    [found] = extractor.extract([paragraphs], [title])
+    in_title = {(m.text, m.key, m.label) for m in found if m.paragraph is None}
+    assert ("Okafor-Lund", "dana okafor lund", "PERSON") in in_title
+    assert any(m.text == "Brightwater Rovers" and m.label == "ORG" for m in found if m.paragraph is None)
+    assert not any("Gritty" in m.text or "Title" in m.text for m in found)
+    for m in found:  # a title's offsets are in the title, a paragraph's in the paragraph
+        text = title if m.paragraph is None else paragraphs[m.paragraph]
+        assert text[m.start:m.end] == m.text
+    [untitled] = extractor.extract([paragraphs])
+    assert [(m.paragraph, m.text) for m in untitled] == [(m.paragraph, m.text) for m in found if m.paragraph is not None]
+
+
+def test_a_place_the_text_does_not_write_is_kept_from_the_title(extractor):
+    """A gazetteer's place named only in the headline is still a mention; another
+    capitalised word only the headline writes is not."""
+    [found] = extractor.extract([["The minister said the talks went well and would go on next week."]],
+                                ["Ministers Meet in Canberra for Budget Talks"])
+    assert [(m.text, m.paragraph) for m in found if m.label in ("GPE", "LOC")] == [("Canberra", None)]
+    assert not any(m.text.startswith(("Ministers", "Budget")) for m in found)
+
+
+def test_a_mention_in_the_title_is_stored_without_a_paragraph_and_comes_after_the_texts(fresh_db, ruleset, extractor,
+                                                                                        tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_text("Okafor-Lund Wins Again\n\nDana Okafor-Lund won the regional final on Sunday in Brightwater."
+                    "\n\nOkafor-Lund said she would rest before the national final next month.\n", encoding="utf-8")
+    db = fresh_db
+    ingest.import_files(db, [path], ruleset, extractor=extractor)
+    rows = db.execute("SELECT m.paragraph_id, m.text FROM mentions m JOIN entities e ON e.id = m.entity_id"
+                      " WHERE e.key = 'dana okafor lund' ORDER BY m.id").fetchall()
+    assert (None, "Okafor-Lund") in rows and len(rows) == 3
+    first = db.execute("SELECT m.paragraph_id FROM article_entities ae JOIN entities e ON e.id = ae.entity_id"
+                       " JOIN mentions m ON m.id = ae.first_mention WHERE e.key = 'dana okafor lund'").fetchone()
+    assert first[0] is not None  # the entity's snippet is the text's sentence, not the headline

@@ -109,9 +109,9 @@ def test_copies_share_one_extraction(fresh_db, ruleset, extractor, tmp_path):
     calls = []
     real = extractor.extract
 
-    def counting(articles):
+    def counting(articles, titles=None):
         calls.append(len(articles))
-        return real(articles)
+        return real(articles, titles)
 
     extractor.extract = counting
     try:

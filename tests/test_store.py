@@ -53,7 +53,7 @@ def test_schema(fresh_db):
     assert [fk.other_table for fk in fresh_db.table("paragraphs").foreign_keys] == ["articles"]
     assert columns(fresh_db, "mentions") == [
         ("id", "INTEGER", 0, 1), ("entity_id", "INTEGER", 0, 0), ("article_id", "INTEGER", 1, 0),
-        ("paragraph_id", "INTEGER", 1, 0), ("text", "TEXT", 1, 0), ("start", "INTEGER", 1, 0),
+        ("paragraph_id", "INTEGER", 0, 0), ("text", "TEXT", 1, 0), ("start", "INTEGER", 1, 0),
         ("end", "INTEGER", 1, 0), ("label", "TEXT", 1, 0), ("label_source", "TEXT", 1, 0),
         ("name_key", "TEXT", 1, 0), ("value", "TEXT", 0, 0),
     ]
