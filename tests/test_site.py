@@ -277,3 +277,28 @@ async def test_a_pasted_passage_finds_its_article_first_on_every_page_and_export
                 assert int(first[id_column]) in holders, (query, passage[:80])
             tried += 1
     assert tried > 50
+
+
+async def test_an_article_only_its_title_names_an_entity_in_is_listed_with_its_title(tmp_path, ruleset, extractor):
+    """A mention in the title has no paragraph: the entity's page and its
+    canned query show the title as the first mention, and link to the article."""
+    files = write_articles(tmp_path / "in", {
+        "a.txt": "Ministers Meet in Canberra for Budget Talks\n\nThe minister said the talks went well and"
+                 " that they would go on next week.\n",
+        "b.txt": "Canberra Prepares for Winter\n\nSnow fell in Canberra overnight, and the roads into the"
+                 " city were closed until the morning.\n"})
+    db = store.open_db(tmp_path / "archive.db")
+    ingest.import_files(db, files, ruleset, extractor=extractor)
+    [(entity_id, count)] = db.execute("select id, article_count from entities where key = 'canberra'").fetchall()
+    db.close()
+    assert count == 2
+    ds = make_datasette(tmp_path / "archive.db")
+    rows = (await ds.client.get("/archive/entity_articles.json", params={"name": "Canberra", "_shape": "array"})).json()
+    by_title = {r["title"]: r for r in rows}
+    only = by_title["Ministers Meet in Canberra for Budget Talks"]
+    assert only["paragraph"] is None and only["url"] == f"/archive/articles/{only['article_id']}"
+    assert only["first_mention"] == "Ministers Meet in \ue000Canberra\ue001 for Budget Talks"
+    assert by_title["Canberra Prepares for Winter"]["paragraph"] == 1  # the text's mention before the title's
+    html = (await ds.client.get(f"/archive/entities/{entity_id}")).text
+    assert f'<a href="/archive/articles/{only["article_id"]}">Ministers Meet in Canberra' in html
+    assert "Ministers Meet in <mark>Canberra</mark> for Budget Talks" in html
