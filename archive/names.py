@@ -144,10 +144,11 @@ class People:
 def longest(key: str, names_with_part) -> str | None:
     """The one longer name a short name stands for, followed on to the one
     longer name that one stands for in turn ("Tayyip" → "Tayyip Erdogan" →
-    "Recep Tayyip Erdogan"); None when there is none, or more than one."""
+    "Recep Tayyip Erdogan"; "G Henson" → "Gavin Henson"); None when there is
+    none, or more than one."""
     found, at = None, key
     while True:
-        longer = [n for n in names_with_part(at) if len(n.split()) > len(at.split())]
+        longer = [n for n in names_with_part(at) if len(n.split()) > len(at.split()) or n != at and _initialled(at)]
         if len(longer) != 1 or longer[0] == found:
             return found
         found = at = longer[0]
@@ -170,13 +171,22 @@ def joins(key: str, kind: str | None, same_article: bool = False) -> bool:
 
 def parts(key: str) -> list[str]:
     """The short names a person's longer name can be written as: its last one or
-    two words, its first word."""
+    two words, its first word, and its first initial before its last word, as
+    team sheets and lists write them ("G Henson")."""
     words = key.split()
     if len(words) < 2:
         return []
     found = {" ".join(words[-n:]) for n in range(1, min(SHORT_NAME_WORDS, len(words) - 1) + 1)}
     found.add(words[0])
+    if len(words[0]) > 1 and words[0][0].isalpha():
+        found.add(f"{words[0][0]} {words[-1]}")
     return sorted(found)
+
+
+def _initialled(key: str) -> bool:
+    """A name written with a first initial before a last name ("g henson")."""
+    words = key.split()
+    return len(words) == 2 and len(words[0]) == 1 and len(words[1]) > 1
 
 
 def is_person_name(key: str, kind: str) -> bool:

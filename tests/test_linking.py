@@ -48,6 +48,7 @@ def story(rng: random.Random, n: int) -> str:
             f"{rng.choice(ORGS)} and {first} {last} spoke in 2018.",
             f"Officials from {rng.choice(PLACES)} met {last} and {rng.choice(ORGS)}.",
             f"{rng.choice(['Zorbex', 'ZORBEX'])} would answer.",
+            f"{first[0]} {last} came on as a substitute.",  # a team sheet's initial: one person, or several
         ]))
     # Dated by a line of its own, by the text, or not at all, so that months move as files change.
     date = rng.choice([f"Published {rng.randint(1, 28)} {rng.choice(MONTHS)} 2018\n\n",
@@ -145,6 +146,36 @@ def test_a_short_name_follows_its_longer_name_as_the_archive_changes(db_path, ru
     ingest.import_files(db, [c], ruleset, extractor=fake_extractor)
     assert entity_of("holm") == ("holm",)  # two now: the surname stands alone
     assert rows(db.conn) == relinked_whole(db, fake_extractor.aliases)
+
+
+def test_an_initial_and_a_surname_join_the_one_person_they_stand_for(db_path, ruleset, fake_extractor, tmp_path):
+    """A team sheet writes "K Holm": the archive's one person whose first name
+    begins with K and whose last name is Holm, until there are two."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    db = store.open_db(db_path)
+    files = {"a.txt": "One\n\nK Holm came on as a substitute.\n",
+             "b.txt": "Two\n\nKarl Holm met officials in Aleppo on Monday.\n",
+             "c.txt": "Three\n\nKurt Holm met officials in Idlib on Friday.\n"}
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    ingest.import_files(db, [folder / "a.txt"], ruleset, extractor=fake_extractor)
+    assert linked(db, "k holm") == ("k holm",)
+    ingest.import_files(db, [folder / "b.txt"], ruleset, extractor=fake_extractor)
+    assert linked(db, "k holm") == ("karl holm",)
+    ingest.import_files(db, [folder / "c.txt"], ruleset, extractor=fake_extractor)
+    assert linked(db, "k holm") == ("k holm",)  # Karl or Kurt: it stands alone
+    assert rows(db.conn) == relinked_whole(db, fake_extractor.aliases)
+
+
+def test_an_initial_joins_the_full_name_its_article_writes():
+    """The same rule in one article: "D Okafor" is its one Dana Okafor,
+    not one of two D. Okafors; nor is "M Okafor"."""
+    from archive.names import People
+
+    assert People(["dana okafor", "mo brightwater"]).full_name("d okafor", "PERSON") == "dana okafor"
+    assert People(["dana okafor", "dion okafor"]).full_name("d okafor", "PERSON") is None
+    assert People(["dana okafor"]).full_name("m okafor", "PERSON") is None
 
 
 def test_a_lone_word_is_a_person_on_the_models_word_only_once_named_in_full(db_path, ruleset, fake_extractor,
