@@ -296,7 +296,8 @@ def _runs(feats: list[_Features]) -> list[tuple[float, int, int]]:
 def _main_run(feats: list[_Features], stop: frozenset[str]) -> tuple[int, int, int, int] | None:
     """The article's run of prose: the first that weighs at least half the
     heaviest (what people write about an article comes after it, and may weigh
-    more), with the runs after it that carry on its text: a box (a poll, a
+    more) and holds two paragraphs or more, unless it is the heaviest (a
+    site's promotion above the article is one long paragraph), with the runs after it that carry on its text: a box (a poll, a
     table, an advertisement) cuts a run of prose, a thread of comments or a
     list of other stories begins one with lines that break posts apart, and
     speaks of other things."""
@@ -304,7 +305,8 @@ def _main_run(feats: list[_Features], stop: frozenset[str]) -> tuple[int, int, i
     if not runs:
         return None
     heaviest = max(weight for weight, _, _ in runs)
-    at = next(k for k, r in enumerate(runs) if r[0] >= FIRST_RUN_SHARE * heaviest)
+    at = next(k for k, r in enumerate(runs) if r[0] == heaviest or r[0] >= FIRST_RUN_SHARE * heaviest
+              and sum(f.kind in ("good", "near") for f in feats[r[1] : r[2] + 1]) >= 2)
     _, start, end = runs[at]
     core = start, end
     words = set().union(*(_stems(f.text, stop) for f in feats[start : end + 1] if f.kind in ("good", "near")))

@@ -382,6 +382,18 @@ def test_a_headline_in_a_list_of_other_stories_is_no_headline_over_a_standfirst(
     assert cleaned(page, rules).title == s.title
 
 
+def test_a_long_promotion_above_the_headline_is_no_article(rules):
+    """A site's promotion of one long paragraph ("Issue 215 | ...", a blurb of
+    a hundred words) above the article weighs more than half its text: the
+    article is a run of paragraphs, not one, unless it is the heaviest."""
+    s = story(STORIES[8])
+    blurb = " ".join(" ".join(story(STORIES[6]).paragraphs).split()[:100])
+    page = whole_page(s, menu=[*MENU, "Issue 215 | The Spring Issue", blurb])
+    article = cleaned(page, rules)
+    assert article.title == s.title
+    assert joined(article.paragraphs) == joined(s.paragraphs)
+
+
 def test_a_list_of_other_stories_inside_the_text_goes(rules):
     s = story(STORIES[4])
     inside = ["More from Business", "Oil prices fall for a third week", "Airline adds new routes to Asia",
