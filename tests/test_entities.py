@@ -481,6 +481,14 @@ def test_a_region_goes_by_each_of_the_names_iso_3166_2_writes(written, names):
     assert gazetteer.subdivision_names(written) == names
 
 
+def test_the_gazetteer_knows_a_smaller_towns_name_of_two_words_and_not_of_one():
+    """"Medicine Hat" (63,000 people) is no one's name; "Biddeford" (21,000) may be a surname."""
+    from archive import gazetteer
+
+    assert {"medicine hat", "santa monica", "val d'or"} <= gazetteer.places()
+    assert "biddeford" not in gazetteer.places()
+
+
 def test_the_gazetteer_knows_the_regions_written_with_a_second_name():
     from archive import gazetteer
 
