@@ -171,8 +171,9 @@ def joins(key: str, kind: str | None, same_article: bool = False) -> bool:
 
 def parts(key: str) -> list[str]:
     """The short names a person's longer name can be written as: its last one or
-    two words, its first word, and its first initial before its last word, as
-    team sheets and lists write them ("G Henson")."""
+    two words, its first word, its first initial before its last word, as
+    team sheets and lists write them ("G Henson"), and its first and last
+    words without what is between ("George Bush" of "George W Bush")."""
     words = key.split()
     if len(words) < 2:
         return []
@@ -180,6 +181,8 @@ def parts(key: str) -> list[str]:
     found.add(words[0])
     if len(words[0]) > 1 and words[0][0].isalpha():
         found.add(f"{words[0][0]} {words[-1]}")
+    if len(words) > 2:
+        found.add(f"{words[0]} {words[-1]}")
     return sorted(found)
 
 

@@ -176,6 +176,9 @@ def test_an_initial_joins_the_full_name_its_article_writes():
     assert People(["dana okafor", "mo brightwater"]).full_name("d okafor", "PERSON") == "dana okafor"
     assert People(["dana okafor", "dion okafor"]).full_name("d okafor", "PERSON") is None
     assert People(["dana okafor"]).full_name("m okafor", "PERSON") is None
+    # A middle name or initial left out: "Dana Okafor" of the one "Dana J Okafor".
+    assert People(["dana j okafor"]).full_name("dana okafor", "PERSON") == "dana j okafor"
+    assert People(["dana j okafor", "dana k okafor"]).full_name("dana okafor", "PERSON") is None
 
 
 def test_a_lone_word_is_a_person_on_the_models_word_only_once_named_in_full(db_path, ruleset, fake_extractor,
