@@ -36,6 +36,7 @@ RECORDED = {
     "824d2ea": "name variants",
     "b6020b6": "entity months",
     "9c9247f": "name counts",
+    "12cabd4": "title mentions",
 }
 MADE_AT.update(RECORDED)
 
@@ -50,16 +51,19 @@ def stored(conn) -> dict[str, list]:
     """What an archive holds, told apart by digest (the one key every version had)."""
     id_type = conn.execute("select type from pragma_table_info('articles') where name = 'id'").fetchone()[0]
     keyed = "id" if id_type == "TEXT" else "digest"
-    digest = f"(select {keyed} from articles a where a.id = t.article_id)"
+
+    def digest(table: str) -> str:
+        return f"(select {keyed} from articles a where a.id = {table}.article_id)"
+
     rows = {
         "articles": sorted(conn.execute(f"select {keyed}, title, published, source, path, pipeline from articles")),
-        "paragraphs": sorted(conn.execute(f"select {digest}, position, text from paragraphs t")),
-        "removed_lines": sorted(conn.execute(f"select {digest}, line_number, text, reason from removed_lines t")),
+        "paragraphs": sorted(conn.execute(f"select {digest('t')}, position, text from paragraphs t")),
+        "removed_lines": sorted(conn.execute(f"select {digest('t')}, line_number, text, reason from removed_lines t")),
     }
     if conn.execute("select 1 from sqlite_master where name = 'mentions'").fetchone():
-        rows["mentions"] = sorted(conn.execute(
-            f"select {digest}, m.text, m.start, m.end, m.label, m.name_key, e.key from mentions m"
-            " join paragraphs t on t.id = m.paragraph_id left join entities e on e.id = m.entity_id"))
+        rows["mentions"] = sorted(conn.execute(  # by its article: a title's mention has no paragraph
+            f"select {digest('m')}, m.text, m.start, m.end, m.label, m.name_key, e.key from mentions m"
+            " left join entities e on e.id = m.entity_id"))
         rows["entities"] = sorted(conn.execute("select key, name, type, article_count, mention_count from entities"))
     return rows
 
