@@ -396,7 +396,8 @@ async def entity(db, entity_id: int, page: int, page_rows: int) -> dict[str, Any
                             for m in months]},
         "mark": {"type": "bar", "tooltip": True},
         "encoding": {
-            "x": {"field": "month", "type": "temporal", "timeUnit": "yearmonth", "title": "month"},
+            "x": {"field": "month", "type": "temporal", "timeUnit": "yearmonth", "title": "month",
+                  "scale": {"domain": _month_span([m["month"] for m in months])}},
             "y": {"field": "articles", "type": "quantitative", "title": "articles"},
             "color": {"field": "dated", "type": "nominal", "title": "date"},
         },
@@ -412,6 +413,19 @@ async def entity(db, entity_id: int, page: int, page_rows: int) -> dict[str, Any
         "next": f"/archive/entities/{entity_id}?page={page + 1}" if page * page_rows < total else None,
         "first": (page - 1) * page_rows + 1, "last": (page - 1) * page_rows + len(articles),
     }
+
+
+def _month_span(months: list[str]) -> list[str]:
+    """The chart's months: a month more on each side of the entity's, so that
+    one month is drawn as a month's bar, not across the whole chart."""
+    if not months:
+        return []
+
+    def shift(month: str, by: int) -> str:
+        year, m = divmod(int(month[:4]) * 12 + int(month[5:7]) - 1 + by, 12)
+        return f"{year:04d}-{m + 1:02d}-01"
+
+    return [shift(min(months), -1), shift(max(months), 2)]
 
 
 async def browse(db, kind: str) -> dict[str, Any]:

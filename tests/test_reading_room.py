@@ -5,6 +5,7 @@ type, the articles naming two names, and the exports."""
 import asyncio
 import csv
 import io
+import json
 import re
 
 import pytest
@@ -261,6 +262,12 @@ async def test_the_entity_page_charts_months_and_links_the_names_mentioned_with_
     assert len(both) == int(count)
     assert "/archive-static/vendor/vega.min.js" in html
     assert re.search(rf"1–\d+ of {person['articles']}", visible(html))
+    # The chart runs from the month before the first to the month after the last:
+    # one month is drawn a month wide, not across the whole chart.
+    spec = json.loads(re.search(r'<script type="application/json" id="chart-spec">(.*?)</script>', html, re.S).group(1))
+    months = sorted({v["month"] for v in spec["data"]["values"]})
+    first, last = spec["encoding"]["x"]["scale"]["domain"]
+    assert first < months[0] + "-01" and last > months[-1] + "-31"
 
 
 async def test_articles_naming_both_takes_any_spelling_of_each(room):
