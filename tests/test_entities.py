@@ -593,3 +593,14 @@ def test_a_places_span_is_cut_at_its_commas(extractor):
     places = [m.text for m in found if m.label in ("GPE", "LOC", "FAC")]
     assert "Recife" in places and "Salvador" in places
     assert not any("," in p for p in places)
+
+
+def test_a_common_word_with_a_capital_only_where_every_word_has_one_is_no_name(extractor):
+    """"Broadband is ..." starts a sentence, and the article writes "broadband"
+    too: no name. "Orange" inside a sentence is one, whatever "orange juice" says."""
+    [found] = extractor.extract([["Broadband is now in half of the homes of the town, the council said.",
+                                  "The council said broadband prices fell by a third in a year.",
+                                  "Shares in Orange rose on Monday, the telecoms firm said.",
+                                  "The orange juice market was calm."]])
+    names = {m.text for m in found if m.label != "DATE"}
+    assert "Broadband" not in names and "Orange" in names
