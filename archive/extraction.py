@@ -660,6 +660,7 @@ def _listed(spans: list[_Span], paragraphs: Sequence[str]) -> list[_Span]:
 
 _CAPITALISED_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
 _SMALL_WORD = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
+_ALNUM = re.compile(r"[^\W_]+")
 
 
 def _headlined(body: list[_Span], title: str, paragraphs: Sequence[str], named: list[_Span]) -> list[_Span]:
@@ -678,9 +679,12 @@ def _headlined(body: list[_Span], title: str, paragraphs: Sequence[str], named: 
         surname = s.text.split()[-1] if s.label == "PERSON" and " " in s.text else None
         if surname and surname[:1].isupper():
             names.setdefault(surname, _Span(s.paragraph, 0, 0, surname, "PERSON", source="name"))
-    # One pass over the title, the longest name first where two begin alike ("Tim Henman", not "Tim").
-    written = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    for m in re.finditer(rf"(?<![\w-])(?:{written})(?![\w-])", title) if names else ():
+    # One pass over the title for the names whose first word it holds, the
+    # longest first where two begin alike ("Tim Henman", not "Tim").
+    words = set(_ALNUM.findall(title))
+    held = sorted((n for n in names if _ALNUM.match(n) and _ALNUM.match(n).group() in words), key=len, reverse=True)
+    written = "|".join(map(re.escape, held))
+    for m in re.finditer(rf"(?<![\w-])(?:{written})(?![\w-])", title) if held else ():
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue
         name = names[m.group()]
@@ -707,7 +711,7 @@ def _common_words(spans: list[_Span], paragraphs: Sequence[str]) -> list[_Span]:
     start of a paragraph or a sentence: a common noun ("State lawmakers
     said ...", "Broadband is ..."). A name it writes with a capital inside a
     sentence stays ("the arsenal of ...", "beat Arsenal")."""
-    small = {m.group() for p in paragraphs for m in _SMALL_WORD.finditer(p) if not _IN_ADDRESS.match(p, m.end())}
+    small = set(_SMALL_WORD.findall(_ADDRESS.sub(" ", "\n".join(paragraphs))))
     if not small:
         return spans
     inside: dict[str, bool] = {}
@@ -724,8 +728,8 @@ def _common_words(spans: list[_Span], paragraphs: Sequence[str]) -> list[_Span]:
 
 # Where a sentence starts: a paragraph's start, or a stop and what opens a quote.
 _SENTENCE_START = re.compile(r"(?:^|[.!?:][\"'”’)]*\s+)[\"'“‘(]*$")
-# A word followed by a dot and letters is part of an address ("apple.com").
-_IN_ADDRESS = re.compile(r"\.[a-z]")
+# A word with a dot inside is an address ("apple.com"), whose words are no common words.
+_ADDRESS = re.compile(r"\S+\.[a-z]\S*")
 
 
 def _resolve(spans: list[_Span], paragraphs: Sequence[str], aliases: Aliases) -> list[Mention]:
