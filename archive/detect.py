@@ -297,10 +297,11 @@ def _main_run(feats: list[_Features], stop: frozenset[str]) -> tuple[int, int, i
     """The article's run of prose: the first that weighs at least half the
     heaviest (what people write about an article comes after it, and may weigh
     more) and holds two paragraphs or more, unless it is the heaviest (a
-    site's promotion above the article is one long paragraph), with the runs after it that carry on its text: a box (a poll, a
-    table, an advertisement) cuts a run of prose, a thread of comments or a
-    list of other stories begins one with lines that break posts apart, and
-    speaks of other things."""
+    site's promotion above the article is one long paragraph), with the runs
+    after it that carry on its text: a box (a poll, a table, an
+    advertisement) cuts a run of prose, a thread of comments or a list of
+    other stories begins one with lines that break posts apart, and speaks
+    of other things."""
     runs = _runs(feats)
     if not runs:
         return None

@@ -145,10 +145,11 @@ class Extractor:
             spans = [s for n in range(at, at + len(paragraphs)) for s in found[n]]
             at += len(paragraphs)
             if not title:
-                result.append(_resolve(spans, paragraphs, self.aliases))
+                result.append(_resolve(spans, paragraphs, self.aliases, _small_words(paragraphs)))
                 continue
+            small = _small_words(paragraphs)
             named = [_Span(0, a, b, title[a:b], alias.type, alias) for a, b, alias in self.aliases.find(title)]
-            mentions = _resolve(_headlined(spans, title, paragraphs, named), [title, *paragraphs], self.aliases)
+            mentions = _resolve(_headlined(spans, title, small, named), [title, *paragraphs], self.aliases, small)
             result.append([dataclasses.replace(m, paragraph=m.paragraph - 1 if m.paragraph else None)
                            for m in mentions])
         return result
@@ -663,55 +664,58 @@ _SMALL_WORD = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
 _ALNUM = re.compile(r"[^\W_]+")
 
 
-def _headlined(body: list[_Span], title: str, paragraphs: Sequence[str], named: list[_Span]) -> list[_Span]:
+def _headlined(body: list[_Span], title: str, small: frozenset[str], named: list[_Span]) -> list[_Span]:
     """The text's spans, and its title's (paragraph 0). A headline is no
     sentence the model reads well ("Classy Henman wins", "Rebels Hold Line"),
     and names nearly nothing its text does not: its names are the text's,
     found in it as written (a person's surname alone too), each of the text's
-    type; with the alias file's (``named``) and the gazetteer's places."""
+    type; with the alias file's (``named``) and the gazetteer's places that
+    the text does not write in ``small`` letters."""
     kept = body + named
     taken = [(s.start, s.end) for s in named]
-    names: dict[str, _Span] = {}
+    # Each name the text writes, with its label and what says it in the title: a
+    # surname votes as a short form does; a whole name is the text's, whose votes decide.
+    names: dict[str, tuple[str, str]] = {}
     for s in body:
         if s.label == "DATE" or s.alias is not None:
             continue
-        names.setdefault(s.text, s)
+        names.setdefault(s.text, (s.label, "title"))
         surname = s.text.split()[-1] if s.label == "PERSON" and " " in s.text else None
         if surname and surname[:1].isupper():
-            names.setdefault(surname, _Span(s.paragraph, 0, 0, surname, "PERSON", source="name"))
+            names.setdefault(surname, ("PERSON", "name"))
     # One pass over the title for the names whose first word it holds, the
     # longest first where two begin alike ("Tim Henman", not "Tim").
     words = set(_ALNUM.findall(title))
-    held = sorted((n for n in names if _ALNUM.match(n) and _ALNUM.match(n).group() in words), key=len, reverse=True)
+    held = sorted((n for n in names if (_ALNUM.findall(n) or [""])[0] in words), key=len, reverse=True)
     written = "|".join(map(re.escape, held))
     for m in re.finditer(rf"(?<![\w-])(?:{written})(?![\w-])", title) if held else ():
-        if any(a < m.end() and m.start() < b for a, b in taken):
-            continue
-        name = names[m.group()]
-        # A surname votes as a short form does; a whole name is the text's, whose votes decide.
-        kept.append(_Span(0, m.start(), m.end(), m.group(), name.label,
-                          source="name" if name.source == "name" else "title"))
-        taken.append((m.start(), m.end()))
+        if not any(a < m.end() and m.start() < b for a, b in taken):
+            label, source = names[m.group()]
+            kept.append(_Span(0, m.start(), m.end(), m.group(), label, source=source))
+            taken.append((m.start(), m.end()))
     # A place the text does not write: the gazetteer's, written alone (not the
     # "Man" of "Man Utd"), unless the text writes it in small letters, a word.
-    common = {w for p in paragraphs for w in _SMALL_WORD.findall(p)}
     for run in _CAPITALISED_RUN.finditer(title):
         a, b = run.span()
         tail = _POSSESSIVE.search(run.group())  # "India's", "Beijing'"
         b -= len(tail.group()) if tail else 0
         key = name_key(title[a:b])
-        if key in gazetteer.places() and key not in common and not any(x < b and a < y for x, y in taken):
+        if key in gazetteer.places() and key not in small and not any(x < b and a < y for x, y in taken):
             kept.append(_Span(0, a, b, title[a:b], "GPE", source="gazetteer"))
     return kept
 
 
-def _common_words(spans: list[_Span], paragraphs: Sequence[str]) -> list[_Span]:
-    """Without the names of one word that the article also writes in small
+def _small_words(paragraphs: Sequence[str]) -> frozenset[str]:
+    """The words an article writes in small letters, its addresses' aside."""
+    return frozenset(_SMALL_WORD.findall(_ADDRESS.sub(" ", "\n".join(paragraphs))))
+
+
+def _common_words(spans: list[_Span], paragraphs: Sequence[str], small: frozenset[str]) -> list[_Span]:
+    """Without the names of one word that the article also writes in ``small``
     letters and writes with a capital only where every word has one, at the
     start of a paragraph or a sentence: a common noun ("State lawmakers
     said ...", "Broadband is ..."). A name it writes with a capital inside a
     sentence stays ("the arsenal of ...", "beat Arsenal")."""
-    small = set(_SMALL_WORD.findall(_ADDRESS.sub(" ", "\n".join(paragraphs))))
     if not small:
         return spans
     inside: dict[str, bool] = {}
@@ -732,11 +736,12 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:][\"'”’)]*\s+)[\"'“‘(]*$")
 _ADDRESS = re.compile(r"\S+\.[a-z]\S*")
 
 
-def _resolve(spans: list[_Span], paragraphs: Sequence[str], aliases: Aliases) -> list[Mention]:
+def _resolve(spans: list[_Span], paragraphs: Sequence[str], aliases: Aliases, small: frozenset[str]
+             ) -> list[Mention]:
     """Give each span the key of the entity it names within its article: aliases
     to their canonical name, a surname, first name or acronym to the one longer
-    name of the article it abbreviates."""
-    spans = _common_words(_listed(_parted(spans, paragraphs), paragraphs), paragraphs)
+    name of the article it abbreviates. ``small``: the words its text writes in small letters."""
+    spans = _common_words(_listed(_parted(spans, paragraphs), paragraphs), paragraphs, small)
     spans.sort(key=lambda s: (s.paragraph, s.start, -s.end))
     names: dict[str, Counter] = defaultdict(Counter)
     for s in spans:

@@ -398,9 +398,9 @@ def reannotate(
             )]
             for article_id in chunk
         ]
-        titles = [db.conn.execute("SELECT title FROM articles WHERE id = ?", [article_id]).fetchone()[0]
-                  for article_id in chunk]
-        found = extractor.extract(paragraphs, titles)
+        titles = dict(db.conn.execute(
+            f"SELECT id, title FROM articles WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
+        found = extractor.extract(paragraphs, [titles[article_id] for article_id in chunk])
         with store.transaction(db):
             for article_id, mentions in zip(chunk, found):
                 entities.replace_mentions(db, article_id, mentions, extractor.stamp)
