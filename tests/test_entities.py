@@ -612,3 +612,21 @@ def test_a_teams_first_word_says_it_is_a_body(extractor):
                                   "Club Brugge beat Ajax on Tuesday."]])
     labels = {(m.text, m.label) for m in found}
     assert {("Team GB", "ORG"), ("Club Brugge", "ORG"), ("Athens", "GPE")} <= labels
+
+
+def test_a_languages_name_alone_is_its_people_not_a_persons_surname(extractor):
+    """"the Kazakh side", "the Welsh pack": a language's name (ISO 639-1) names
+    its people, as "the French" does, whatever the model calls it; after a
+    title ("Mr Irish") it is a surname."""
+    [found] = extractor.extract([["The Kazakh side lost again on Sunday.", "Welshman Gareth Thomas scored twice.",
+                                  '"It was close," said Mr Irish.']])
+    labels = {(m.text, m.label) for m in found}
+    assert {("Kazakh", "NORP"), ("Gareth Thomas", "PERSON"), ("Irish", "PERSON")} <= labels
+
+
+def test_the_languages_are_one_word_names_no_place_or_first_name_shares():
+    from archive import gazetteer
+
+    assert gazetteer.language("Welsh") and gazetteer.language("Kazakh") and gazetteer.language("Malay")
+    assert not gazetteer.language("Nauru")  # a country's name too
+    assert not gazetteer.language("Wales")
