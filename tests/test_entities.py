@@ -630,3 +630,12 @@ def test_the_languages_are_one_word_names_no_place_or_first_name_shares():
     assert gazetteer.language("Welsh") and gazetteer.language("Kazakh") and gazetteer.language("Malay")
     assert not gazetteer.language("Nauru")  # a country's name too
     assert not gazetteer.language("Wales")
+
+
+def test_a_time_zone_after_a_clocks_time_is_no_name(extractor):
+    """The model calls "GMT" an organisation; after a time it is the time's zone.
+    Without a time before it, such letters may be anything."""
+    [found] = extractor.extract([["The euro was trading at $1.36 by 1500 GMT on Monday.",
+                                  "The outbreak began at 0630 BST (0530 GMT), officials at Sophos said."]])
+    names = [m.text for m in found if m.label != "DATE"]
+    assert "GMT" not in names and "BST" not in names and "Sophos" in names
