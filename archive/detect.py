@@ -75,6 +75,8 @@ HEADLINE_MAX_WORDS = 30
 # list of other stories; a line of a list has this many words at most.
 MENU_RUN = 3
 MENU_LINE_WORDS = 12
+# A line that ends in a colon and announces a list has this many words at least.
+ANNOUNCING_WORDS = 4
 # A line of this many words or more that begins in a small letter carries on a sentence: no link.
 LOWER_RUN_WORDS = 3
 # Below the text, a line of this many words at most, with no figure and no
@@ -398,6 +400,13 @@ def _link_like(f: _Features) -> bool:
         f.label_like or (not f.ends_sentence and f.words <= MENU_LINE_WORDS and not f.digits))
 
 
+def _announces(f: _Features) -> bool:
+    """A clause that ends in a colon announces the list below it ("the most
+    likely conditions:", "three main objectives:"); a label with a colon
+    ("Related articles:", "Leave a comment:") is a few words, and heads a menu."""
+    return f.text.endswith(":") and f.words >= ANNOUNCING_WORDS
+
+
 def _carries_on(text: str) -> bool:
     """A line of words (not an address) that begins in a small letter."""
     return text[:1].islower() and len(text.split()) >= LOWER_RUN_WORDS
@@ -672,7 +681,7 @@ def detect(lines: Sequence[Line], lang: str | None = None, known: frozenset[int]
         j = i
         while j <= end and _link_like(feats[j]):
             j += 1
-        if j - i >= MENU_RUN:
+        if j - i >= MENU_RUN and not _announces(feats[i - 1]):
             for f in feats[i:j]:
                 removed.append(Removal(f.number, "menu-run", f"one of {j - i} short lines in a row inside the text"))
         i = max(j, i + 1)

@@ -423,6 +423,21 @@ def test_a_list_whose_items_carry_on_a_sentence_stays(rules):
     assert joined(article.paragraphs) == joined([*s.paragraphs[:2], *inside, *s.paragraphs[2:]])
 
 
+def test_a_list_a_clause_announces_with_a_colon_stays_and_a_labels_goes(rules):
+    """"the three things every crew should carry:" announces the list below it,
+    whose items are the text's however much they read like links; a label of
+    a few words with a colon ("Related stories:") heads a menu."""
+    s = story(STORIES[3])
+    items = ["Life Jackets", "Flares And A Horn", "Charts Of The Coast"]
+    announced = ["Before leaving, check the three things every crew should carry:", *items]
+    article = cleaned(whole_page(s, inside=announced), rules)
+    assert joined(article.paragraphs) == joined([*s.paragraphs[:2], *announced, *s.paragraphs[2:]])
+    labelled = ["Related stories:", *items]
+    article = cleaned(whole_page(s, inside=labelled), rules)
+    assert joined(article.paragraphs) == joined([*s.paragraphs[:2], "Related stories:", *s.paragraphs[2:]])
+    assert {r.reason for r in article.removed if r.text in items} == {"menu-run"}
+
+
 def test_a_recipes_ingredients_in_fractions_are_figures_not_links(rules):
     """A line with a figure is no menu's link; "½ cup orange juice" has one."""
     s = story(STORIES[3])
