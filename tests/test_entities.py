@@ -639,3 +639,14 @@ def test_a_time_zone_after_a_clocks_time_is_no_name(extractor):
                                   "The outbreak began at 0630 BST (0530 GMT), officials at Sophos said."]])
     names = [m.text for m in found if m.label != "DATE"]
     assert "GMT" not in names and "BST" not in names and "Sophos" in names
+
+
+def test_a_role_beside_a_first_name_outweighs_a_places_word_last(extractor):
+    """"Yukos spokesman Mike Lake": a name ending in "Lake" or "Park" is a
+    place's by its last word, unless a role beside it says it is a person's
+    and it begins with a first name; a park with no role beside it stays a place."""
+    [found] = extractor.extract([["Yukos spokesman Mike Lake said the company would appeal.",
+                                  "Crowds filled Stanley Park on Sunday."]])
+    labels = {(m.text, m.label) for m in found}
+    assert ("Mike Lake", "PERSON") in labels
+    assert any(text == "Stanley Park" and label in ("LOC", "FAC", "GPE") for text, label in labels)
