@@ -650,3 +650,12 @@ def test_a_role_beside_a_first_name_outweighs_a_places_word_last(extractor):
     labels = {(m.text, m.label) for m in found}
     assert ("Mike Lake", "PERSON") in labels
     assert any(text == "Stanley Park" and label in ("LOC", "FAC", "GPE") for text, label in labels)
+
+
+def test_a_bands_or_an_orchestras_word_last_names_a_body(extractor):
+    """"the Spinto Band", "the Halle Orchestra": a group of players, which the
+    model may read as a person."""
+    [found] = extractor.extract([["The Spinto Band played a short set before midnight.",
+                                  "Tickets for the Halle Orchestra sold out within a day."]])
+    labels = {(m.text, m.label) for m in found}
+    assert {("Spinto Band", "ORG"), ("Halle Orchestra", "ORG")} <= labels
