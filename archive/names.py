@@ -43,7 +43,7 @@ ORG_HEADS = frozenset(
 PLACE_HEADS = frozenset(
     "province city sea river mountains mountain valley island islands street square airport stadium park "
     "bridge county region gulf bay lake ocean desert wharf road avenue district heights coast hills falls "
-    "springs gardens keys lakes plains highlands".split()
+    "springs gardens keys lakes plains highlands place arena beach harbour harbor pier cay caye".split()
 )
 # The first word of a team's name: "Team GB", "Club Brugge".
 ORG_FIRST = frozenset("team club".split())

@@ -659,3 +659,12 @@ def test_a_bands_or_an_orchestras_word_last_names_a_body(extractor):
                                   "Tickets for the Halle Orchestra sold out within a day."]])
     labels = {(m.text, m.label) for m in found}
     assert {("Spinto Band", "ORG"), ("Halle Orchestra", "ORG")} <= labels
+
+
+def test_a_venues_or_an_islands_word_last_names_a_place(extractor):
+    """"Harrow Place", "Wembley Arena", "Long Caye": the model may read them as people."""
+    [found] = extractor.extract([["The trade fair opened at Harrow Place in Chicago on Friday.",
+                                  "Fans queued for hours outside Wembley Arena.",
+                                  "They rowed to Long Caye before dark."]])
+    labels = {(m.text, m.label) for m in found}
+    assert {("Harrow Place", "FAC"), ("Wembley Arena", "FAC"), ("Long Caye", "LOC")} <= labels
