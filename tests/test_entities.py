@@ -668,3 +668,12 @@ def test_a_venues_or_an_islands_word_last_names_a_place(extractor):
                                   "They rowed to Long Caye before dark."]])
     labels = {(m.text, m.label) for m in found}
     assert {("Harrow Place", "FAC"), ("Wembley Arena", "FAC"), ("Long Caye", "LOC")} <= labels
+
+
+def test_the_maker_of_a_work_and_a_bylines_name_are_people(extractor):
+    """"illustrated by X", "composed by X" and a paragraph of its own "by X"
+    name a person, whatever the model calls the name ("owned by X" need not)."""
+    [found] = extractor.extract([["The novel, illustrated by Marek Olund, sold well.",
+                                  "The score, composed by Ilse Varga, is lovely.", "by Tarra Quell"]])
+    labels = {(m.text, m.label) for m in found}
+    assert {("Marek Olund", "PERSON"), ("Ilse Varga", "PERSON"), ("Tarra Quell", "PERSON")} <= labels
