@@ -38,7 +38,8 @@ ORG_HEADS = frozenset(
     "committee times news magazine magazin journal post bureau office treasury parliament assembly court "
     "police fund union league liga federation authority board service services airlines airways "
     "network channel radio tv television records studios united utd rovers wanderers athletic fc afc hotspur albion "
-    "newsroom band orchestra ensemble choir quartet quintet".split()
+    "newsroom band orchestra ensemble choir quartet quintet project coalition alliance society trust partnership "
+    "lab labs laboratory laboratories academy school consortium syndicate cooperative co-operative".split()
 )
 PLACE_HEADS = frozenset(
     "province city sea river mountains mountain valley island islands street square airport stadium park "

@@ -677,3 +677,10 @@ def test_the_maker_of_a_work_and_a_bylines_name_are_people(extractor):
                                   "The score, composed by Ilse Varga, is lovely.", "by Tarra Quell"]])
     labels = {(m.text, m.label) for m in found}
     assert {("Marek Olund", "PERSON"), ("Ilse Varga", "PERSON"), ("Tarra Quell", "PERSON")} <= labels
+
+
+def test_a_labs_or_a_trusts_word_last_names_a_body(extractor):
+    """"Stata Labs", "Pyra Labs": a body's word last outweighs the model's person."""
+    [found] = extractor.extract([["Stata Labs was bought by Google.", "Pyra Labs was bought by Google too."]])
+    labels = {(m.text, m.label) for m in found}
+    assert {("Stata Labs", "ORG"), ("Pyra Labs", "ORG")} <= labels
