@@ -684,3 +684,10 @@ def test_a_labs_or_a_trusts_word_last_names_a_body(extractor):
     [found] = extractor.extract([["Stata Labs was bought by Google.", "Pyra Labs was bought by Google too."]])
     labels = {(m.text, m.label) for m in found}
     assert {("Stata Labs", "ORG"), ("Pyra Labs", "ORG")} <= labels
+
+
+def test_a_name_with_a_figure_is_no_persons(extractor):
+    """"DB9", "MI6": the model calls them people, but no one's name holds a figure; a
+    body's or a product's may ("Radio 4")."""
+    [found] = extractor.extract([["The DB9 is a fast car, and DB9 owners love it."]])
+    assert [(m.text, m.label) for m in found] == [("DB9", "ORG"), ("DB9", "ORG")]
