@@ -398,9 +398,7 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
     if len(words) > 1 and (words[0].lower() in EVENT_FIRST or words[-1].lower() in EVENT_HEADS):
         return "EVENT"  # "Hurricane Sandy", "the Australian Open", "the Capital One Cup"
     head = words[-1].lower() if len(words) > 1 else ""
-    role = _ROLE_BEFORE.search(before) or _ROLE_AFTER.match(after) or _CREDIT_BEFORE.search(before) \
-        or _BYLINE_BEFORE.fullmatch(text[:start])
-    if role and head in PLACE_HEADS and _first_name(words[0]):
+    if head in PLACE_HEADS and _first_name(words[0]) and _role(text, start, before, after):
         return "PERSON"  # "Yukos spokesman Mike Lake": the role outweighs a place's word last
     if head in ORG_HEADS or (len(words) > 1 and words[0].lower() in ORG_FIRST):
         return "ORG"
@@ -411,7 +409,7 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
                                  "place", "arena", "pier") else "LOC"
     if _PLACE_OF.search(before) or (before.endswith("(") and name_key(text[start:end]) in gazetteer.places()):
         return "GPE"  # "in the city of X"; "S Lamont (Glasgow)": in brackets, where the one before is from
-    if role:
+    if _role(text, start, before, after):
         return "PERSON"
     if _BODY_BEFORE.search(before):
         return "ORG"
@@ -425,6 +423,13 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
     if label != "PERSON" and len(words) <= 3 and _SAID_BEFORE.search(before) and re.match(r"^\s*[,.;]|^$", after):
         return "PERSON"  # '..., said Campbell.'
     return None
+
+
+def _role(text: str, start: int, before: str, after: str) -> bool:
+    """Whether the words beside a name say it is a person's: a role before or
+    after it, a work's credit, or a byline's "By" that opens its paragraph."""
+    return bool(_ROLE_BEFORE.search(before) or _ROLE_AFTER.match(after) or _CREDIT_BEFORE.search(before)
+                or _BYLINE_BEFORE.fullmatch(text, 0, start))
 
 
 def _club(words: list[str], label: str) -> bool:
@@ -443,7 +448,6 @@ def _club(words: list[str], label: str) -> bool:
 _EVENT_NEXT = re.compile(r" ([A-Z][a-z]+)\b")
 
 
-_DIGITS = re.compile(r"\d")
 # A clock's time, as a time zone follows it: "1500 GMT", "10.30 EST", "9pm BST".
 _CLOCK_BEFORE = re.compile(r"(?<![\d,.])(?:(?:[01]?\d|2[0-3])[:.]?[0-5]\d|\d{1,2}\s?[ap]\.?m\.?)\s$")
 
@@ -457,7 +461,7 @@ def _in_context(text: str, spans: list["_Span"]) -> list["_Span"]:
     for s in spans:
         if s.text in gazetteer.time_zones() and _CLOCK_BEFORE.search(text, max(0, s.start - 12), s.start):
             continue
-        if s.label == "PERSON" and _DIGITS.search(s.text):
+        if s.label == "PERSON" and any(c.isdigit() for c in s.text):
             s = dataclasses.replace(s, label="ORG", source="context")  # no one's name holds a figure ("MI6", "Radio 4")
         if s.label in PLACES:
             if text[s.end:s.end + 1] == "$":
