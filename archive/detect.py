@@ -135,6 +135,11 @@ _CREDITED = re.compile(
 # A share control, with its networks' buttons on the same line: "Share this page Pin It", "Share on Facebook".
 _SHARE = re.compile(r"(?i:share (?:this|on)(?: article| story| post| page)?)(?:\s|:|$)")
 # A table's row ends in figures: "Yes 149 74%", "Undecided 7 3%".
+# An embedded post's attribution, as a social network prints it under the post
+# an article quotes: "— Jane Example (@example) October 29, 2012", its dash on
+# the line or alone above it. A comment's head carries no dash.
+_HANDLE = re.compile(r"\(@\w+\)")
+_DASHES = ("—", "–")
 _FIGURES_END = re.compile(r"\d[\d.,]*\s?%?$")
 # A list's item written with its bullet: "- Guest Blogging", "• Case Studies".
 _BULLET = re.compile(r"[-–—•*·▪●◦‣∙]\s")
@@ -197,6 +202,7 @@ class _Features:
     heads_prose: bool = False  # each line that reads the same comes right above a paragraph
     kind: str = ""  # good, near, short or bad; template or ruled for lines known to be the page's
     post: bool = False  # a ruled line that heads or ends a post
+    quoted: bool = False  # the attribution of a post the text quotes, not a post of the page
 
     @property
     def weight(self) -> float:
@@ -222,6 +228,8 @@ class _Features:
         explainer, "Method:" over a recipe's first step)."""
         if self.kind == "ruled":
             return self.post
+        if self.quoted:
+            return False  # a post the article quotes is its text's, dated or not
         if self.ends_sentence and self.text[-1] in ".?!":
             return False  # a sentence of the text that names a date
         furniture = self.repeats > 1 and 1 <= self.words <= FURNITURE_WORDS and not self.heads_prose
@@ -630,6 +638,9 @@ def detect(lines: Sequence[Line], lang: str | None = None, known: frozenset[int]
         f.kind = "template" if f.number in known else "ruled" if f.number in ruled else _classify(f)
         f.post = ruled.get(f.number, False)
         f.repeats = counts[key]
+    for f, above in zip(feats, [None] + feats):
+        f.quoted = bool(_HANDLE.search(f.text)) and (f.text.startswith(_DASHES)
+                                                     or above is not None and above.text.strip() in _DASHES)
     heads = defaultdict(list)  # for each text, whether each of its lines comes right above a paragraph or a sentence
     for f, key, below in zip(feats, folded, feats[1:] + [None]):
         sentence = below is not None and below.ends_sentence and below.words >= BYLINE_SENTENCE

@@ -456,6 +456,33 @@ def test_a_comment_thread_breaks_into_posts_and_goes(rules):
     assert joined(article.paragraphs) == joined(s.paragraphs)
 
 
+@pytest.mark.parametrize("dash_alone", [True, False], ids=["dash-above", "dash-on-the-line"])
+def test_posts_the_text_quotes_are_its_text_not_a_thread(dash_alone, rules):
+    """A social network's post embedded in an article ends in "— Name (@handle)
+    <date>": dated like a comment's head, yet the text goes on below it."""
+    s = story(STORIES[5])
+    body = []
+    for n, paragraph in enumerate(s.paragraphs):
+        body.append(paragraph)
+        if n < 3:
+            signed = f"Reader Number{n} (@reader{n}) November 2, 2012"
+            body += [f"Quick take from the stands #{n}: what a game that was.",
+                     *(["—", signed] if dash_alone else [f"— {signed}"])]
+    article = cleaned(whole_page(Story(s.title, body)), rules)
+    assert joined(article.paragraphs) == joined(body)
+
+
+def test_a_thread_of_posts_signed_with_handles_still_goes(rules):
+    """A comment's head names its writer's handle and date with no dash before it."""
+    s = story(STORIES[5])
+    thread = ["6 comments"]
+    for n in range(6):
+        thread += [f"Reader {n} (@reader{n}) November {n + 1}, 2012 at 1:3{n} am", " ".join(s.paragraphs[0].split()[::-1]),
+                   "Reply"]
+    article = cleaned(whole_page(s, comments=thread), rules)
+    assert joined(article.paragraphs) == joined(s.paragraphs)
+
+
 def test_a_subheading_printed_in_each_part_of_the_text_is_no_posts_furniture(rules):
     """An explainer's parts each have a "Background" and an "Outlook": short lines
     printed again, as a "Reply" is under each comment, but each one heads a paragraph."""
