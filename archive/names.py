@@ -73,10 +73,11 @@ def name_key(text: str) -> str:
     return re.sub(r"(?:'s|')$", "", t).strip()
 
 
-def vote(key: str, counts: Counter, aliases: "Aliases", doubted: int = 0) -> str:
+def vote(key: str, counts: Counter, aliases: "Aliases", doubted: int = 0, first: Counter | None = None) -> str:
     """A name's type: an alias's, else what most of its mentions say.
     ``doubted`` is the part of the PERSON votes not to be believed when any
-    other type is said (``lone_word``)."""
+    other type is said (``lone_word``); ``first``, the votes of its first word
+    written alone (``body_first``)."""
     if key.startswith(DATE_KEY):
         return "DATE"
     alias = aliases.by_key.get(key)
@@ -93,7 +94,27 @@ def vote(key: str, counts: Counter, aliases: "Aliases", doubted: int = 0) -> str
         counts["PERSON"] -= doubted
         if counts["PERSON"] <= 0:
             del counts["PERSON"]
-    return min(counts, key=lambda t: (-counts[t], TYPE_ORDER.get(t, 99)))
+    found = min(counts, key=lambda t: (-counts[t], TYPE_ORDER.get(t, 99)))
+    if found == "PERSON" and body_first(key, first, aliases) and first["ORG"] > counts["PERSON"]:
+        return "ORG"
+    return found
+
+
+def body_first(key: str, first: Counter | None, aliases: "Aliases") -> bool:
+    """Whether a longer name begins with a body's name: its first word, written
+    alone, is called a body's, and is no first name of the dictionary. A
+    person's first name alone is a person's, so the longer name the model
+    calls a person's ("Xbox Live", "Mac Mini", "Fiat Auto") is the body's,
+    or a thing of it, when the word alone is called a body's more often."""
+    words = key.split()
+    return len(words) >= 2 and bool(first) and words[0] not in gazetteer.given_names() \
+        and vote(words[0], first, aliases) == "ORG"
+
+
+def first_word(key: str) -> str | None:
+    """The first word of a longer name, whose votes ``body_first`` weighs."""
+    words = key.split()
+    return words[0] if len(words) >= 2 and not key.startswith(DATE_KEY) else None
 
 
 # Words that join the parts of a body's or a work's name, never a person's.
@@ -141,20 +162,31 @@ class People:
         short name may join one (``joins``); else None."""
         if not joins(key, kind, same_article=True):
             return None
-        return longest(key, lambda part: self.by_part.get(part, set()))
+        return longest(key, lambda part: self.by_part.get(part, set()), kind)
 
 
-def longest(key: str, names_with_part) -> str | None:
+def longest(key: str, names_with_part, kind: str | None = None) -> str | None:
     """The one longer name a short name stands for, followed on to the one
     longer name that one stands for in turn ("Tayyip" → "Tayyip Erdogan" →
     "Recep Tayyip Erdogan"; "G Henson" → "Gavin Henson"); None when there is
-    none, or more than one."""
+    none, or more than one. A short name of ``kind`` stands for none that it
+    begins, unless a person's first name may begin it (``first_of``)."""
     found, at = None, key
     while True:
-        longer = [n for n in names_with_part(at) if len(n.split()) > len(at.split()) or n != at and _initialled(at)]
+        longer = [n for n in names_with_part(at) if (len(n.split()) > len(at.split()) or n != at and _initialled(at))
+                  and (at != key or first_of(key, kind, n))]
         if len(longer) != 1 or longer[0] == found:
             return found
         found = at = longer[0]
+
+
+def first_of(key: str, kind: str | None, longer: str) -> bool:
+    """Whether a short name may be the first word of a longer person's name it
+    begins: a person's first name written alone is called a person's, so one
+    called a body's ("Xbox" of "Xbox Live", "Mac" of "Mac Mini") is the body's,
+    whatever the model calls the longer name; a first name of the dictionary
+    is a person's whatever the model calls it alone ("Kelly")."""
+    return not longer.startswith(key + " ") or kind in (None, "PERSON") or key in gazetteer.given_names()
 
 
 def joins(key: str, kind: str | None, same_article: bool = False) -> bool:

@@ -236,10 +236,35 @@ def test_two_spellings_of_one_name_are_one_person_when_their_articles_agree(db_p
     assert rows(db.conn) == relinked_whole(db, fake_extractor.aliases)
 
 
-def test_an_entity_is_typed_by_every_name_that_joined_it(db_path, ruleset, fake_extractor, tmp_path):
-    """A short name written far more often than the longer name it joined
-    knows better what it names: ACME, an organisation in every article but
-    one, makes "Acme Works" (a person to the model, once) an organisation."""
+def test_a_bodys_name_is_no_first_name_of_the_person_it_begins_and_a_first_name_is(db_path, ruleset, fake_extractor,
+                                                                                       tmp_path):
+    """ACME, called an organisation, does not join "Acme Works" (a person to
+    the model, more often than ACME is a body); KELLY, called an organisation
+    too, is a first name of the dictionary and joins "Kelly Holmes"."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    db = store.open_db(db_path)
+    texts = [f"Story {n}\n\nAcme Works and Kelly Holmes met officials in Vienna.\n" for n in range(3)]
+    texts += ["Later\n\nOfficials met ACME. KELLY would answer in Idlib.\n"]
+    for n, text in enumerate(texts):
+        (folder / f"{n}.txt").write_text(text, encoding="utf-8")
+    ingest.import_files(db, sorted(folder.iterdir()), ruleset, extractor=fake_extractor)
+    assert db.execute("SELECT name, type, mention_count FROM entities WHERE key = 'acme works'").fetchone() == (
+        "Acme Works", "PERSON", 3)
+    assert db.execute("SELECT name, type, mention_count FROM entities WHERE key = 'acme'").fetchone() == (
+        "ACME", "ORG", 1)
+    assert db.execute("SELECT name, mention_count FROM entities WHERE key = 'kelly holmes'").fetchone() == (
+        "Kelly Holmes", 4)
+    assert rows(db.conn) == relinked_whole(db, fake_extractor.aliases)
+
+
+@pytest.mark.parametrize("longer_first", [True, False], ids=["longer-name-first", "word-first"])
+def test_a_longer_name_that_begins_with_a_bodys_name_is_the_bodys(longer_first, db_path, ruleset, fake_extractor,
+                                                                   tmp_path):
+    """A longer name's first word written alone, called an organisation in
+    every article, makes "Acme Works" (a person to the model, once) an
+    organisation, whichever comes first; the word is not taken for the
+    first name of a person's name, so ACME stays an entity of its own."""
     folder = tmp_path / "in"
     folder.mkdir()
     db = store.open_db(db_path)
@@ -250,9 +275,15 @@ def test_an_entity_is_typed_by_every_name_that_joined_it(db_path, ruleset, fake_
         path = folder / f"{n}.txt"
         path.write_text(text, encoding="utf-8")
         paths.append(path)
-    ingest.import_files(db, paths[:1], ruleset, extractor=fake_extractor)
-    assert db.execute("SELECT type FROM entities WHERE key = 'acme works'").fetchone() == ("PERSON",)
-    ingest.import_files(db, paths[1:], ruleset, extractor=fake_extractor)
+    if longer_first:
+        ingest.import_files(db, paths[:1], ruleset, extractor=fake_extractor)
+        assert db.execute("SELECT type FROM entities WHERE key = 'acme works'").fetchone() == ("PERSON",)
+        ingest.import_files(db, paths[1:], ruleset, extractor=fake_extractor)
+    else:
+        ingest.import_files(db, paths[1:], ruleset, extractor=fake_extractor)
+        ingest.import_files(db, paths[:1], ruleset, extractor=fake_extractor)
     assert db.execute("SELECT name, type, mention_count FROM entities WHERE key = 'acme works'").fetchone() == (
-        "Acme Works", "ORG", 7)
+        "Acme Works", "ORG", 1)
+    assert db.execute("SELECT name, type, mention_count FROM entities WHERE key = 'acme'").fetchone() == (
+        "ACME", "ORG", 6)
     assert rows(db.conn) == relinked_whole(db, fake_extractor.aliases)
