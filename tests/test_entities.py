@@ -679,6 +679,13 @@ def test_the_maker_of_a_work_and_a_bylines_name_are_people(extractor):
     assert {("Marek Olund", "PERSON"), ("Ilse Varga", "PERSON"), ("Tarra Quell", "PERSON")} <= labels
 
 
+def test_a_name_after_a_word_of_kin_is_a_persons(extractor):
+    """"her father X", "his girlfriend X": kin before a name say a person, as a
+    role does, whatever the model calls the name."""
+    [found] = extractor.extract([["Her father Tobin Okafor said little."]])
+    assert [(m.text, m.label) for m in found] == [("Tobin Okafor", "PERSON")]
+
+
 def test_a_labs_or_a_trusts_word_last_names_a_body(extractor):
     """"Stata Labs", "Pyra Labs": a body's word last outweighs the model's person."""
     [found] = extractor.extract([["Stata Labs was bought by Google.", "Pyra Labs was bought by Google too."]])
