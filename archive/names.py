@@ -95,7 +95,7 @@ def vote(key: str, counts: Counter, aliases: "Aliases", doubted: int = 0, first:
         if counts["PERSON"] <= 0:
             del counts["PERSON"]
     found = min(counts, key=lambda t: (-counts[t], TYPE_ORDER.get(t, 99)))
-    if found == "PERSON" and body_first(key, first, aliases) and first["ORG"] > counts["PERSON"]:
+    if found == "PERSON" and body_first(key, first, aliases) and first["ORG"] >= counts["PERSON"]:
         return "ORG"
     return found
 
@@ -105,7 +105,7 @@ def body_first(key: str, first: Counter | None, aliases: "Aliases") -> bool:
     alone, is called a body's, and is no first name of the dictionary. A
     person's first name alone is a person's, so the longer name the model
     calls a person's ("Xbox Live", "Mac Mini", "Fiat Auto") is the body's,
-    or a thing of it, when the word alone is called a body's more often."""
+    or a thing of it, when the word alone is called a body's at least as often."""
     words = key.split()
     return len(words) >= 2 and bool(first) and words[0] not in gazetteer.given_names() \
         and vote(words[0], first, aliases) == "ORG"

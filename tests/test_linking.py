@@ -258,6 +258,21 @@ def test_a_bodys_name_is_no_first_name_of_the_person_it_begins_and_a_first_name_
     assert rows(db.conn) == relinked_whole(db, fake_extractor.aliases)
 
 
+def test_a_longer_name_called_a_person_as_often_as_its_first_word_a_body_is_the_bodys(db_path, ruleset,
+                                                                                       fake_extractor, tmp_path):
+    """A tie between the model's person and its first word's body goes to the body."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    db = store.open_db(db_path)
+    texts = [f"Story {n}\n\nAcme Works met officials in Vienna.\n" for n in range(2)]
+    texts += [f"Later {n}\n\nOfficials met ACME in Idlib.\n" for n in range(2)]
+    for n, text in enumerate(texts):
+        (folder / f"{n}.txt").write_text(text, encoding="utf-8")
+    ingest.import_files(db, sorted(folder.iterdir()), ruleset, extractor=fake_extractor)
+    assert db.execute("SELECT type FROM entities WHERE key = 'acme works'").fetchone() == ("ORG",)
+    assert rows(db.conn) == relinked_whole(db, fake_extractor.aliases)
+
+
 @pytest.mark.parametrize("longer_first", [True, False], ids=["longer-name-first", "word-first"])
 def test_a_longer_name_that_begins_with_a_bodys_name_is_the_bodys(longer_first, db_path, ruleset, fake_extractor,
                                                                    tmp_path):
