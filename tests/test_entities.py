@@ -670,6 +670,14 @@ def test_a_venues_or_an_islands_word_last_names_a_place(extractor):
     assert {("Harrow Place", "FAC"), ("Wembley Arena", "FAC"), ("Long Caye", "LOC")} <= labels
 
 
+def test_a_buildings_or_a_forests_word_last_names_a_place(extractor):
+    """"Kelvin Abbey", "Oakley Chapel", "Harlow Forest": the model reads them as a person and bodies."""
+    [found] = extractor.extract([["Kelvin Abbey was restored last year.", "They prayed at Oakley Chapel.",
+                                  "He grew up near Harlow Forest."]])
+    labels = {(m.text, m.label) for m in found}
+    assert {("Kelvin Abbey", "FAC"), ("Oakley Chapel", "FAC"), ("Harlow Forest", "LOC")} <= labels
+
+
 def test_the_maker_of_a_work_and_a_bylines_name_are_people(extractor):
     """"illustrated by X", "composed by X" and a paragraph of its own "by X"
     name a person, whatever the model calls the name ("owned by X" need not)."""
