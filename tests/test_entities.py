@@ -694,6 +694,18 @@ def test_a_name_after_a_word_of_kin_is_a_persons(extractor):
     assert [(m.text, m.label) for m in found] == [("Tobin Okafor", "PERSON")]
 
 
+def test_a_bodys_noun_in_apposition_says_a_body(extractor):
+    """"X, the Greek oil firm,": the model calls X a place or a person. A clause of
+    its own after a place ("in Leeds, the company said") says nothing of it, nor a
+    noun that follows a person's ("Anna X, a specialist at accountancy firm Y")."""
+    [found] = extractor.extract([["The bid by Kastoria, the Greek oil firm, failed.",
+                                  "Analysts said Pextrel, the country's biggest gas company, would bid.",
+                                  "Officials in Leeds, the company said, were told.",
+                                  "Anna Kettering, a specialist at accountancy firm Brill, said so."]])
+    labels = {(m.text, m.label) for m in found}
+    assert {("Kastoria", "ORG"), ("Pextrel", "ORG"), ("Leeds", "GPE"), ("Anna Kettering", "PERSON")} <= labels
+
+
 def test_a_labs_or_a_trusts_word_last_names_a_body(extractor):
     """"Stata Labs", "Pyra Labs": a body's word last outweighs the model's person."""
     [found] = extractor.extract([["Stata Labs was bought by Google.", "Pyra Labs was bought by Google too."]])
