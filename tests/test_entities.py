@@ -678,6 +678,15 @@ def test_a_buildings_or_a_forests_word_last_names_a_place(extractor):
     assert {("Kelvin Abbey", "FAC"), ("Oakley Chapel", "FAC"), ("Harlow Forest", "LOC")} <= labels
 
 
+def test_a_work_is_known_by_the_word_that_says_so(extractor):
+    """"the film X", "films like X", "movies such as X": a work, whatever the model calls it."""
+    [found] = extractor.extract([["She starred in the film Morrow Lane last year.",
+                                  "Blockbuster films like Harold Finch took millions.",
+                                  "Movies such as Arlo Gant made money."]])
+    labels = {(m.text, m.label) for m in found}
+    assert {("Morrow Lane", "WORK_OF_ART"), ("Harold Finch", "WORK_OF_ART"), ("Arlo Gant", "WORK_OF_ART")} <= labels
+
+
 def test_the_maker_of_a_work_and_a_bylines_name_are_people(extractor):
     """"illustrated by X", "composed by X" and a paragraph of its own "by X"
     name a person, whatever the model calls the name ("owned by X" need not)."""
