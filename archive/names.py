@@ -96,6 +96,9 @@ def vote(key: str, counts: Counter, aliases: "Aliases", doubted: int = 0, first:
         if counts["PERSON"] <= 0:
             del counts["PERSON"]
     found = min(counts, key=lambda t: (-counts[t], TYPE_ORDER.get(t, 99)))
+    others = {t: n for t, n in counts.items() if t != "PERSON" and n > 0}
+    if found == "PERSON" and sum(others.values()) > counts["PERSON"]:
+        return min(others, key=lambda t: (-others[t], TYPE_ORDER.get(t, 99)))
     if found == "PERSON" and body_first(key, first, aliases) and first["ORG"] >= counts["PERSON"]:
         return "ORG"
     return found

@@ -544,6 +544,21 @@ def test_a_first_name_at_the_head_of_a_name_is_a_vote_for_a_person(key, counts, 
     assert vote(key, Counter(counts), load_aliases()) == kind
 
 
+@pytest.mark.parametrize("counts, kind", [
+    # A club the model calls a person, a team, a town and a ground: no person, whatever else it is.
+    ({"PERSON": 11, "ORG": 9, "FAC": 2, "GPE": 2}, "ORG"),
+    ({"PERSON": 3, "ORG": 2}, "PERSON"),
+    ({"PERSON": 4, "ORG": 2, "GPE": 2}, "PERSON"),  # as many for a person as for the rest: a person
+])
+def test_a_name_is_a_persons_only_when_its_votes_for_a_person_outweigh_the_rest(counts, kind):
+    from collections import Counter
+
+    from archive.aliases import load_aliases
+    from archive.names import vote
+
+    assert vote("zorbex vlostov", Counter(counts), load_aliases()) == kind
+
+
 def test_a_titles_names_are_the_texts_with_the_texts_type(extractor):
     """A headline is read as one more paragraph, but its capitals and its
     grammar ("Gritty Okafor-Lund ...") are no evidence: a title keeps the
