@@ -134,12 +134,12 @@ _CREDITED = re.compile(
     r"(?i:(?:^|\s)\(\s?(?:copyright|©|credits?|courtesy|photo(?:graph)?s?|images?|pictures?)\b[^()]{1,120}\)\.?)$")
 # A share control, with its networks' buttons on the same line: "Share this page Pin It", "Share on Facebook".
 _SHARE = re.compile(r"(?i:share (?:this|on)(?: article| story| post| page)?)(?:\s|:|$)")
-# A table's row ends in figures: "Yes 149 74%", "Undecided 7 3%".
 # An embedded post's attribution, as a social network prints it under the post
 # an article quotes: "— Jane Example (@example) October 29, 2012", its dash on
 # the line or alone above it. A comment's head carries no dash.
 _HANDLE = re.compile(r"\(@\w+\)")
 _DASHES = ("—", "–")
+# A table's row ends in figures: "Yes 149 74%", "Undecided 7 3%".
 _FIGURES_END = re.compile(r"\d[\d.,]*\s?%?$")
 # A list's item written with its bullet: "- Guest Blogging", "• Case Studies".
 _BULLET = re.compile(r"[-–—•*·▪●◦‣∙]\s")

@@ -341,7 +341,8 @@ KIN = (
     "stepfather|stepmother|stepson|stepdaughter"
 )
 _ROLE_BEFORE = re.compile(
-    rf"(?i:\b(?:{ROLES}|{KIN}))(?:\s+(?:to|for|of|at)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*\s+){{0,3}}[A-Z][\w.'’-]*)?\.?\s+$"
+    rf"(?i:\b(?:{ROLES}|{KIN}))"
+    rf"(?:\s+(?:to|for|of|at)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*\s+){{0,3}}[A-Z][\w.'’-]*)?\.?\s+$"
 )
 # A role in apposition ("X, a senior minister, said"), not the subject of a clause of its
 # own ("talks in X, a senior minister said, ..."): the place's, not a person's.
@@ -398,8 +399,9 @@ _PEOPLE_NOUN = re.compile(r"([A-Z][a-z]+?)(?:man|woman)")
 WORK = "WORK_OF_ART"
 _WORK_WORDS = r"(?:movie|film|flick|trilogy|franchise|sequel|album|song|single|show|series|sitcom|novel|book|comic|play|musical|opera|documentary)s?"
 _WORK_AFTER = re.compile(rf"^\s+{_WORK_WORDS}\b", re.IGNORECASE)
-_WORK_BEFORE = re.compile(rf"\b(?:(?:the|his|her|their|new|latest) {_WORK_WORDS},?|{_WORK_WORDS},? (?:such as|like|including)) $",
-                          re.IGNORECASE)
+_WORK_BEFORE = re.compile(
+    rf"\b(?:(?:the|his|her|their|new|latest) {_WORK_WORDS},?|{_WORK_WORDS},? (?:such as|like|including)) $",
+    re.IGNORECASE)
 _OPEN_QUOTES, _CLOSE_QUOTES = "\"“‘'«", "\"”’'»"
 
 
@@ -433,7 +435,9 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
         return "GPE"  # "in the city of X"; "S Lamont (Glasgow)": in brackets, where the one before is from
     if _role(text, start, before, after):
         return "PERSON"
-    if _BODY_BEFORE.search(before) or (_BODY_AFTER.match(after) and not (label == "PERSON" and _first_name(words[0]))):
+    if _BODY_BEFORE.search(before):
+        return "ORG"
+    if _BODY_AFTER.match(after) and not (label == "PERSON" and _first_name(words[0])):
         return "ORG"
     if label == "PERSON" and (_ROLE_NEXT.match(after) or _MEMBER_OF.search(before)):
         return "ORG"  # "Everton midfielder Thomas Gravesen", "a spokesman for Crossrail"
