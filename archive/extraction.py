@@ -344,10 +344,12 @@ _ROLE_BEFORE = re.compile(
     rf"(?i:\b(?:{ROLES}|{KIN}))"
     rf"(?:\s+(?:to|for|of|at)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*\s+){{0,3}}[A-Z][\w.'’-]*)?\.?\s+$"
 )
-# A role in apposition ("X, a senior minister, said"), not the subject of a clause of its
-# own ("talks in X, a senior minister said, ..."): the place's, not a person's.
+# What follows a noun after a comma when it is the subject of a clause of its own
+# ("talks in X, a senior minister said, ..."), not in apposition to the name before it.
+_OWN_CLAUSE = r"(?!\s+(?i:said|says|say|told|tells|added|adds|explained|warned|noted|insisted|claimed)\b)"
+# A role in apposition ("X, a senior minister, said"): a person's.
 _ROLE_AFTER = re.compile(rf"^\s*,\s+(?:(?:the|a|an)\s+)?(?:[\w.'’-]+\s+){{0,4}}?(?i:(?:{ROLES}|{KIN}))\b"
-                         rf"(?!\s+(?i:said|says|say|told|tells|added|adds|explained|warned|noted|insisted|claimed)\b)")
+                         + _OWN_CLAUSE)
 # Lower-case words that may sit inside a name: "Staffan de Mistura", "Bank of England".
 PARTICLES = frozenset(
     "de da di du del della der den van von al el bin ibn bint abu la le of for the and on y st "
@@ -383,7 +385,7 @@ _BODY_BEFORE = re.compile(
 _BODY_AFTER = re.compile(
     rf"^\s*,\s+(?:the|a|an)\s+(?:(?!(?:at|of|with|behind|for|in|from|on|to|by)\s)[\w.'’-]+\s+){{0,4}}?"
     rf"{_BODY_BEFORE.pattern[:-2]}\b(?!['’])"
-    r"(?!\s+(?i:said|says|say|told|tells|added|adds|explained|warned|noted|insisted|claimed)\b)")
+    + _OWN_CLAUSE)
 # The one who speaks comes after the verb ("..., said Campbell."); after "told" comes the one
 # spoken to, as often a newspaper or a broadcaster as a person.
 _SAID_BEFORE = re.compile(r"\b(?:said|says|added)\s+$")

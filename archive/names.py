@@ -95,13 +95,18 @@ def vote(key: str, counts: Counter, aliases: "Aliases", doubted: int = 0, first:
         counts["PERSON"] -= doubted
         if counts["PERSON"] <= 0:
             del counts["PERSON"]
-    found = min(counts, key=lambda t: (-counts[t], TYPE_ORDER.get(t, 99)))
-    others = {t: n for t, n in counts.items() if t != "PERSON" and n > 0}
+    found = _most(counts)
+    others = Counter({t: n for t, n in counts.items() if t != "PERSON" and n > 0})
     if found == "PERSON" and sum(others.values()) > counts["PERSON"]:
-        return min(others, key=lambda t: (-others[t], TYPE_ORDER.get(t, 99)))
+        return _most(others)
     if found == "PERSON" and body_first(key, first, aliases) and first["ORG"] >= counts["PERSON"]:
         return "ORG"
     return found
+
+
+def _most(counts: Counter) -> str:
+    """The type most votes say; of a tie, the more specific."""
+    return min(counts, key=lambda t: (-counts[t], TYPE_ORDER.get(t, 99)))
 
 
 def body_first(key: str, first: Counter | None, aliases: "Aliases") -> bool:

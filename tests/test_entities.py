@@ -24,6 +24,12 @@ def entity_of(db, name: str):
     ).fetchone()
 
 
+def labels_of(extractor, *paragraphs: str) -> set[tuple[str, str]]:
+    """Each mention's text and type, in one article of these paragraphs."""
+    [found] = extractor.extract([list(paragraphs)])
+    return {(m.text, m.label) for m in found}
+
+
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory, ruleset, extractor):
     db = store.open_db(tmp_path_factory.mktemp("entities") / "archive.db")
@@ -623,9 +629,8 @@ def test_a_common_word_with_a_capital_only_where_every_word_has_one_is_no_name(e
 
 def test_a_teams_first_word_says_it_is_a_body(extractor):
     """"Team GB", "Club Brugge": the model reads a team's name as a person's or a place's."""
-    [found] = extractor.extract([["Team GB won four gold medals in Athens on Saturday.",
-                                  "Club Brugge beat Ajax on Tuesday."]])
-    labels = {(m.text, m.label) for m in found}
+    labels = labels_of(extractor, "Team GB won four gold medals in Athens on Saturday.",
+                                  "Club Brugge beat Ajax on Tuesday.")
     assert {("Team GB", "ORG"), ("Club Brugge", "ORG"), ("Athens", "GPE")} <= labels
 
 
@@ -633,9 +638,8 @@ def test_a_languages_name_alone_is_its_people_not_a_persons_surname(extractor):
     """"the Kazakh side", "the Welsh pack": a language's name (ISO 639-1) names
     its people, as "the French" does, whatever the model calls it; after a
     title ("Mr Irish") it is a surname."""
-    [found] = extractor.extract([["The Kazakh side lost again on Sunday.", "Welshman Gareth Thomas scored twice.",
-                                  '"It was close," said Mr Irish.']])
-    labels = {(m.text, m.label) for m in found}
+    labels = labels_of(extractor, "The Kazakh side lost again on Sunday.", "Welshman Gareth Thomas scored twice.",
+                                  '"It was close," said Mr Irish.')
     assert {("Kazakh", "NORP"), ("Gareth Thomas", "PERSON"), ("Irish", "PERSON")} <= labels
 
 
@@ -660,63 +664,53 @@ def test_a_role_beside_a_first_name_outweighs_a_places_word_last(extractor):
     """"Yukos spokesman Mike Lake": a name ending in "Lake" or "Park" is a
     place's by its last word, unless a role beside it says it is a person's
     and it begins with a first name; a park with no role beside it stays a place."""
-    [found] = extractor.extract([["Yukos spokesman Mike Lake said the company would appeal.",
-                                  "Crowds filled Stanley Park on Sunday."]])
-    labels = {(m.text, m.label) for m in found}
+    labels = labels_of(extractor, "Yukos spokesman Mike Lake said the company would appeal.",
+                                  "Crowds filled Stanley Park on Sunday.")
     assert ("Mike Lake", "PERSON") in labels
     assert any(text == "Stanley Park" and label in ("LOC", "FAC", "GPE") for text, label in labels)
 
 
-def test_a_bands_or_an_orchestras_word_last_names_a_body(extractor):
-    """"the Spinto Band", "the Halle Orchestra": a group of players, which the
-    model may read as a person."""
-    [found] = extractor.extract([["The Spinto Band played a short set before midnight.",
-                                  "Tickets for the Halle Orchestra sold out within a day."]])
-    labels = {(m.text, m.label) for m in found}
-    assert {("Spinto Band", "ORG"), ("Halle Orchestra", "ORG")} <= labels
-
-
-def test_a_venues_or_an_islands_word_last_names_a_place(extractor):
-    """"Harrow Place", "Wembley Arena", "Long Caye": the model may read them as people."""
-    [found] = extractor.extract([["The trade fair opened at Harrow Place in Chicago on Friday.",
-                                  "Fans queued for hours outside Wembley Arena.",
-                                  "They rowed to Long Caye before dark."]])
-    labels = {(m.text, m.label) for m in found}
-    assert {("Harrow Place", "FAC"), ("Wembley Arena", "FAC"), ("Long Caye", "LOC")} <= labels
-
-
-def test_a_buildings_or_a_forests_word_last_names_a_place(extractor):
-    """"Kelvin Abbey", "Oakley Chapel", "Harlow Forest": the model reads them as a person and bodies."""
-    [found] = extractor.extract([["Kelvin Abbey was restored last year.", "They prayed at Oakley Chapel.",
-                                  "He grew up near Harlow Forest."]])
-    labels = {(m.text, m.label) for m in found}
-    assert {("Kelvin Abbey", "FAC"), ("Oakley Chapel", "FAC"), ("Harlow Forest", "LOC")} <= labels
+@pytest.mark.parametrize("paragraphs, expected", [
+    # A group of players, which the model may read as a person.
+    (["The Spinto Band played a short set before midnight.", "Tickets for the Halle Orchestra sold out within a day."],
+     {("Spinto Band", "ORG"), ("Halle Orchestra", "ORG")}),
+    # Venues and islands, which the model may read as people.
+    (["The trade fair opened at Harrow Place in Chicago on Friday.", "Fans queued for hours outside Wembley Arena.",
+      "They rowed to Long Caye before dark."],
+     {("Harrow Place", "FAC"), ("Wembley Arena", "FAC"), ("Long Caye", "LOC")}),
+    # Buildings and a forest, which the model reads as a person and bodies.
+    (["Kelvin Abbey was restored last year.", "They prayed at Oakley Chapel.", "He grew up near Harlow Forest."],
+     {("Kelvin Abbey", "FAC"), ("Oakley Chapel", "FAC"), ("Harlow Forest", "LOC")}),
+    # A body's word last outweighs the model's person.
+    (["Stata Labs was bought by Google.", "Pyra Labs was bought by Google too."],
+     {("Stata Labs", "ORG"), ("Pyra Labs", "ORG")}),
+], ids=["bands", "venues", "buildings", "labs"])
+def test_a_names_last_word_says_a_body_or_a_place(paragraphs, expected, extractor):
+    """"the Spinto Band", "Wembley Arena", "Kelvin Abbey", "Stata Labs": the last word outweighs the model."""
+    assert expected <= labels_of(extractor, *paragraphs)
 
 
 def test_one_word_after_the_is_no_persons_name_unless_it_describes_what_follows(extractor):
     """"the Tarvins", "the Ferlax": the model's person is read as a body's;
     "the Bush administration" names a person, describing the noun after it."""
-    [found] = extractor.extract([["He joined the Tarvins, who won.",
-                                  "The worm, known as the Ferlax, spread fast.", "the Bush administration said"]])
-    labels = {(m.text, m.label) for m in found}
+    labels = labels_of(extractor, "He joined the Tarvins, who won.",
+                                  "The worm, known as the Ferlax, spread fast.", "the Bush administration said")
     assert {("Tarvins", "ORG"), ("Ferlax", "ORG"), ("Bush", "PERSON")} <= labels
 
 
 def test_a_work_is_known_by_the_word_that_says_so(extractor):
     """"the film X", "films like X", "movies such as X": a work, whatever the model calls it."""
-    [found] = extractor.extract([["She starred in the film Morrow Lane last year.",
+    labels = labels_of(extractor, "She starred in the film Morrow Lane last year.",
                                   "Blockbuster films like Harold Finch took millions.",
-                                  "Movies such as Arlo Gant made money."]])
-    labels = {(m.text, m.label) for m in found}
+                                  "Movies such as Arlo Gant made money.")
     assert {("Morrow Lane", "WORK_OF_ART"), ("Harold Finch", "WORK_OF_ART"), ("Arlo Gant", "WORK_OF_ART")} <= labels
 
 
 def test_the_maker_of_a_work_and_a_bylines_name_are_people(extractor):
     """"illustrated by X", "composed by X" and a paragraph of its own "by X"
     name a person, whatever the model calls the name ("owned by X" need not)."""
-    [found] = extractor.extract([["The novel, illustrated by Marek Olund, sold well.",
-                                  "The score, composed by Ilse Varga, is lovely.", "by Tarra Quell"]])
-    labels = {(m.text, m.label) for m in found}
+    labels = labels_of(extractor, "The novel, illustrated by Marek Olund, sold well.",
+                                  "The score, composed by Ilse Varga, is lovely.", "by Tarra Quell")
     assert {("Marek Olund", "PERSON"), ("Ilse Varga", "PERSON"), ("Tarra Quell", "PERSON")} <= labels
 
 
@@ -731,19 +725,11 @@ def test_a_bodys_noun_in_apposition_says_a_body(extractor):
     """"X, the Greek oil firm,": the model calls X a place or a person. A clause of
     its own after a place ("in Leeds, the company said") says nothing of it, nor a
     noun that follows a person's ("Anna X, a specialist at accountancy firm Y")."""
-    [found] = extractor.extract([["The bid by Kastoria, the Greek oil firm, failed.",
+    labels = labels_of(extractor, "The bid by Kastoria, the Greek oil firm, failed.",
                                   "Analysts said Pextrel, the country's biggest gas company, would bid.",
                                   "Officials in Leeds, the company said, were told.",
-                                  "Anna Kettering, a specialist at accountancy firm Brill, said so."]])
-    labels = {(m.text, m.label) for m in found}
+                                  "Anna Kettering, a specialist at accountancy firm Brill, said so.")
     assert {("Kastoria", "ORG"), ("Pextrel", "ORG"), ("Leeds", "GPE"), ("Anna Kettering", "PERSON")} <= labels
-
-
-def test_a_labs_or_a_trusts_word_last_names_a_body(extractor):
-    """"Stata Labs", "Pyra Labs": a body's word last outweighs the model's person."""
-    [found] = extractor.extract([["Stata Labs was bought by Google.", "Pyra Labs was bought by Google too."]])
-    labels = {(m.text, m.label) for m in found}
-    assert {("Stata Labs", "ORG"), ("Pyra Labs", "ORG")} <= labels
 
 
 def test_a_name_with_a_figure_is_no_persons(extractor):
