@@ -156,8 +156,11 @@ def date_in_line(text: str, language: str | None, order: str | None, months: Con
                 "PREFER_DATES_FROM": "past"}
     if order:
         settings["DATE_ORDER"] = order
+    years = {int(y) for y in _YEAR.findall(plain)}
     for _, value in search_dates(plain, languages=languages, settings=settings) or []:
-        date = _valid(value.year, value.month, value.day)
+        # A year the line does not write is dateparser's reading of something
+        # relative ("4m" as minutes ago): the day of the import, no date of the page's.
+        date = _valid(value.year, value.month, value.day) if value.year in years else None
         if date:
             return Found(date.isoformat(), "metadata-line", text)
     return None

@@ -212,6 +212,18 @@ def test_a_dateline_names_the_agency_and_a_copyright_notice_the_publisher(rulese
     assert (article.source, article.source_from) == ("Example News Ltd", "copyright-line")
 
 
+def test_an_amount_in_brackets_is_no_dateline_and_gives_no_date(ruleset, tmp_path):
+    """"Profit for 2004 was £15.4m ($29.4m)": a figure in brackets where an
+    agency's name would be, and nothing dateparser reads there ("4m") may
+    date the page the day it is imported."""
+    path = tmp_path / "a.txt"
+    path.write_text("Umbrella profits rise\n\nPre-tax profit for 2004 was £15.4m ($29.4m). The firm said so on"
+                    " Thursday.\n\nIt expects more next year.\n", encoding="utf-8")
+    article = ingest.prepare(path, ruleset).article
+    assert article.published_from != "dateline"
+    assert article.published is None or article.published[:4] == "2004"
+
+
 def test_a_date_line_above_the_headline_dates_the_page_not_a_sidebars(ruleset, tmp_path):
     path = tmp_path / "a.txt"
     page = whole_page(story(STORIES[0]), menu=MENU + ["Latest: Council votes on budget, 2 May 2019"],
