@@ -340,9 +340,32 @@ KIN = (
     "son|daughter|brother|sister|uncle|aunt|nephew|niece|cousin|grandfather|grandmother|grandson|granddaughter|"
     "stepfather|stepmother|stepson|stepdaughter"
 )
-_ROLE_BEFORE = re.compile(
+_LETTERS = re.compile(r"[a-z]+")
+
+
+class _Before:
+    """A pattern that ends where a name begins, tried only when one of its
+    words is among the few before the name. Most names have none of them
+    there, and a search for an alternation of many words at each place of the
+    window is the costliest step of reading a name's context."""
+
+    def __init__(self, pattern: str, words: str, flags: int = 0):
+        self.pattern = re.compile(pattern, flags)
+        self.words = frozenset(_LETTERS.findall(words.lower()))
+
+    def search(self, before: str, words: frozenset[str]) -> bool:
+        return not self.words.isdisjoint(words) and self.pattern.search(before) is not None
+
+
+def _words(before: str) -> frozenset[str]:
+    """The words of a name's window, as ``_Before`` looks them up."""
+    return frozenset(_LETTERS.findall(before.lower()))
+
+
+_ROLE_BEFORE = _Before(
     rf"(?i:\b(?:{ROLES}|{KIN}))"
-    rf"(?:\s+(?:to|for|of|at)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*\s+){{0,3}}[A-Z][\w.'’-]*)?\.?\s+$"
+    rf"(?:\s+(?:to|for|of|at)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*\s+){{0,3}}[A-Z][\w.'’-]*)?\.?\s+$",
+    f"{ROLES}|{KIN}",
 )
 # What follows a noun after a comma when it is the subject of a clause of its own
 # ("talks in X, a senior minister said, ..."), not in apposition to the name before it.
@@ -360,35 +383,38 @@ _NOT_INITIALS = PARTICLES | {"in", "&"}
 
 _ROLE_NEXT = re.compile(rf"^\s+(?i:(?:{ROLES}))\b")
 # The maker of a work is a person: "written by X", "directed by X"; a byline is a paragraph's "By X".
-_CREDIT_BEFORE = re.compile(
-    r"\b(?:written|co-written|directed|co-directed|composed|illustrated|narrated|choreographed|photographed)"
-    r"\s+by\s+$", re.IGNORECASE)
+_CREDITS = "written|co-written|directed|co-directed|composed|illustrated|narrated|choreographed|photographed"
+_CREDIT_BEFORE = _Before(rf"\b(?:{_CREDITS})\s+by\s+$", _CREDITS, re.IGNORECASE)
 _BYLINE_BEFORE = re.compile(r"\s*(?i:by)\s+")
-_MEMBER_OF = re.compile(r"\b(?:spokes(?:man|woman|person)|member|members|head|chief|boss|staff) (?:of|for|at) (?:the )?$", re.I)
-_PLACE_BEFORE = re.compile(r"\b(?:in|near) (?:the )?$")
-_PLACE_OF = re.compile(r"\b(?:city|town|village|province|county|region|state|capital) of $")
-_AT_BEFORE = re.compile(r"\bat (?:the )?$")
+_MEMBERS = "spokesman|spokeswoman|spokesperson|member|members|head|chief|boss|staff"
+_MEMBER_OF = _Before(rf"\b(?:{_MEMBERS}) (?:of|for|at) (?:the )?$", _MEMBERS, re.IGNORECASE)
+_PLACE_BEFORE = _Before(r"\b(?:in|near) (?:the )?$", "in|near")
+_PLACES_OF = "city|town|village|province|county|region|state|capital"
+_PLACE_OF = _Before(rf"\b(?:{_PLACES_OF}) of $", _PLACES_OF)
+_AT_BEFORE = _Before(r"\bat (?:the )?$", "at")
 # "the" before one word, and no small word after it that the word describes ("the Bush administration").
 _THE_BEFORE = re.compile(r"\b[Tt]he $")
 _SMALL_NEXT = re.compile(r"\s+[a-z]")
 # A common noun just before a name that says what kind of body it names:
 # "the oil firm X", "Premiership side X", "the broadcaster X" (a role comes first: "club captain X").
-_BODY_BEFORE = re.compile(
-    r"(?<![\w-])(?:firm|company|giant|group|bank|carrier|airline|retailer|manufacturer|broadcaster|operator|"
-    r"conglomerate|insurer|chain|label|network|rival|rivals|club|side|outfit|brewer|supermarket|website|"
-    r"publisher|newspaper|tabloid|daily|agency|charity|watchdog|regulator|union|party|telecom|telecoms|"
-    r"multinational|subsidiary|unit|division|franchise|startup|start-up|band|"
-    r"ensemble|orchestra|choir|collective) $")
+_BODIES = (
+    "firm|company|giant|group|bank|carrier|airline|retailer|manufacturer|broadcaster|operator|"
+    "conglomerate|insurer|chain|label|network|rival|rivals|club|side|outfit|brewer|supermarket|website|"
+    "publisher|newspaper|tabloid|daily|agency|charity|watchdog|regulator|union|party|telecom|telecoms|"
+    "multinational|subsidiary|unit|division|franchise|startup|start-up|band|"
+    "ensemble|orchestra|choir|collective"
+)
+_BODY_BEFORE = _Before(rf"(?<![\w-])(?:{_BODIES}) $", _BODIES)
 # The same nouns in apposition after a name ("X, the world's biggest gas company,"), not
 # the subject of a clause of its own ("in Moscow, the company said") nor a noun that
 # follows a person's ("Jo X, a specialist at accountancy firm Y"): a body's, as a role is a person's.
 _BODY_AFTER = re.compile(
     rf"^\s*,\s+(?:the|a|an)\s+(?:(?!(?:at|of|with|behind|for|in|from|on|to|by)\s)[\w.'’-]+\s+){{0,4}}?"
-    rf"{_BODY_BEFORE.pattern[:-2]}\b(?!['’])"
+    rf"(?<![\w-])(?:{_BODIES})\b(?!['’])"
     + _OWN_CLAUSE)
 # The one who speaks comes after the verb ("..., said Campbell."); after "told" comes the one
 # spoken to, as often a newspaper or a broadcaster as a person.
-_SAID_BEFORE = re.compile(r"\b(?:said|says|added)\s+$")
+_SAID_BEFORE = _Before(r"\b(?:said|says|added)\s+$", "said|says|added")
 # A capitalised plural, as a club's name often ends: "Giants", "Hitmen".
 _PLURAL = re.compile(r"[A-Z][a-z]*(?:[^suiy\W]s|men)")
 
@@ -399,11 +425,12 @@ _PEOPLE_NOUN = re.compile(r"([A-Z][a-z]+?)(?:man|woman)")
 
 # A film, an album, a show or a book: by its quotes or the word that says so.
 WORK = "WORK_OF_ART"
-_WORK_WORDS = r"(?:movie|film|flick|trilogy|franchise|sequel|album|song|single|show|series|sitcom|novel|book|comic|play|musical|opera|documentary)s?"
+_WORKS = "movie|film|flick|trilogy|franchise|sequel|album|song|single|show|series|sitcom|novel|book|comic|play|musical|opera|documentary"
+_WORK_WORDS = rf"(?:{_WORKS})s?"
 _WORK_AFTER = re.compile(rf"^\s+{_WORK_WORDS}\b", re.IGNORECASE)
-_WORK_BEFORE = re.compile(
+_WORK_BEFORE = _Before(
     rf"\b(?:(?:the|his|her|their|new|latest) {_WORK_WORDS},?|{_WORK_WORDS},? (?:such as|like|including)) $",
-    re.IGNORECASE)
+    _WORKS + "|" + "|".join(w + "s" for w in _WORKS.split("|")), re.IGNORECASE)
 _OPEN_QUOTES, _CLOSE_QUOTES = "\"“‘'«", "\"”’'»"
 
 
@@ -417,13 +444,14 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
     """What the words around a name, or its last word, say its type is; None
     when they say nothing. A cue outweighs the model's bare label in the vote."""
     before, after = text[max(0, start - 80):start], text[end:end + 80]
-    if _quoted(text, start, end) or _WORK_AFTER.match(after) or _WORK_BEFORE.search(before):
+    seen = _words(before)
+    if _quoted(text, start, end) or _WORK_AFTER.match(after) or _WORK_BEFORE.search(before, seen):
         return WORK  # "The Dark Knight Rises", "the Batman movie", "the film Hugo"
     words = text[start:end].split()
     if len(words) > 1 and (words[0].lower() in EVENT_FIRST or words[-1].lower() in EVENT_HEADS):
         return "EVENT"  # "Hurricane Sandy", "the Australian Open", "the Capital One Cup"
     head = words[-1].lower() if len(words) > 1 else ""
-    if head in PLACE_HEADS and _first_name(words[0]) and _role(text, start, before, after):
+    if head in PLACE_HEADS and _first_name(words[0]) and _role(text, start, before, after, seen):
         return "PERSON"  # "Yukos spokesman Mike Lake": the role outweighs a place's word last
     if head in ORG_HEADS or (len(words) > 1 and words[0].lower() in ORG_FIRST):
         return "ORG"
@@ -433,30 +461,30 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
         return "FAC" if head in ("stadium", "airport", "bridge", "street", "road", "avenue", "square", "wharf",
                                  "place", "arena", "pier", "palace", "castle", "abbey", "cathedral", "tower",
                                  "church", "chapel", "temple", "mosque", "synagogue") else "LOC"
-    if _PLACE_OF.search(before) or (before.endswith("(") and name_key(text[start:end]) in gazetteer.places()):
+    if _PLACE_OF.search(before, seen) or (before.endswith("(") and name_key(text[start:end]) in gazetteer.places()):
         return "GPE"  # "in the city of X"; "S Lamont (Glasgow)": in brackets, where the one before is from
-    if _role(text, start, before, after):
+    if _role(text, start, before, after, seen):
         return "PERSON"
-    if _BODY_BEFORE.search(before):
+    if _BODY_BEFORE.search(before, seen):
         return "ORG"
     if _BODY_AFTER.match(after) and not (label == "PERSON" and _first_name(words[0])):
         return "ORG"
-    if label == "PERSON" and (_ROLE_NEXT.match(after) or _MEMBER_OF.search(before)):
+    if label == "PERSON" and (_ROLE_NEXT.match(after) or _MEMBER_OF.search(before, seen)):
         return "ORG"  # "Everton midfielder Thomas Gravesen", "a spokesman for Crossrail"
     possessive = after[:2] in ("'s", "’s")
-    if label == "PERSON" and not possessive and _PLACE_BEFORE.search(before):
+    if label == "PERSON" and not possessive and _PLACE_BEFORE.search(before, seen):
         return "GPE"
-    if label == "PERSON" and not possessive and _AT_BEFORE.search(before):
+    if label == "PERSON" and not possessive and _AT_BEFORE.search(before, seen):
         return "FAC"
-    if label != "PERSON" and len(words) <= 3 and _SAID_BEFORE.search(before) and re.match(r"^\s*[,.;]|^$", after):
+    if label != "PERSON" and len(words) <= 3 and _SAID_BEFORE.search(before, seen) and re.match(r"^\s*[,.;]|^$", after):
         return "PERSON"  # '..., said Campbell.'
     return None
 
 
-def _role(text: str, start: int, before: str, after: str) -> bool:
+def _role(text: str, start: int, before: str, after: str, seen: frozenset[str]) -> bool:
     """Whether the words beside a name say it is a person's: a role before or
     after it, a work's credit, or a byline's "By" that opens its paragraph."""
-    return bool(_ROLE_BEFORE.search(before) or _ROLE_AFTER.match(after) or _CREDIT_BEFORE.search(before)
+    return bool(_ROLE_BEFORE.search(before, seen) or _ROLE_AFTER.match(after) or _CREDIT_BEFORE.search(before, seen)
                 or _BYLINE_BEFORE.fullmatch(text, 0, start))
 
 
@@ -529,19 +557,9 @@ def _split_words(text: str, start: int, end: int, keep_function_words: bool = Fa
     An organisation's or a place's name keeps its function words ("Board of
     Registration in Pharmacy", "Healthcare of Atlanta at Egleston")."""
     parts, at = [], start
-    cuts = r"\s[-–—]+\s|(?<!\S)[^\sA-Z]*[a-z][^\sA-Z]*(?!\S)|(?<!\S)\d+[-,:/]\S*(?!\S)"
-    cuts += r"|\s*[()]\s*|(?<=[^\W\d])/(?=[A-Z])"  # "Greg Sandoval/CNET", "Landline(MP3": a credit, a note
-    if at_commas:
-        cuts += r"|,\s+"
-    if not keep_function_words:  # a person's name holds no possessive: "United's Alex Ferguson" is two names
-        cuts += r"|(?<=\w)['’]s\s+(?=[A-Z])"
-        # nor a figure: "Arsenal 3 Chelsea 1" is two names and two scores, "Spider-Man 2" the sequel's hero
-        cuts += r"|(?<!\S)\d+(?!\S)"
-    elif _RESULTS.search(text, start, end):
-        # A club's name may hold a figure ("Radio 4", "Half-Life 2"), a results line
-        # many, between names: "Kootenay 1 Medicine Hat 3 Hitmen 2" is three names.
-        cuts += r"|(?<!\S)\d+(?!\S)"
-    for m in re.finditer(cuts, text[start:end]):
+    figures = not keep_function_words or bool(_RESULTS.search(text, start, end))
+    # The span alone: what stands before it is no part of a cut's lookbehind.
+    for m in _cuts(keep_function_words, at_commas, figures).finditer(text[start:end]):
         word = m.group(0).strip()
         if word in ("'s", "’s", "(", ")", "/", ","):
             pass
@@ -553,6 +571,23 @@ def _split_words(text: str, start: int, end: int, keep_function_words: bool = Fa
         at = start + m.end()
     parts.append((at, end))
     return [(a, b) for a, b in parts if a < b]
+
+
+@lru_cache(maxsize=None)
+def _cuts(keep_function_words: bool, at_commas: bool, figures: bool) -> re.Pattern[str]:
+    """Where ``_split_words`` may cut a span, by what the span names."""
+    cuts = r"\s[-–—]+\s|(?<!\S)[^\sA-Z]*[a-z][^\sA-Z]*(?!\S)|(?<!\S)\d+[-,:/]\S*(?!\S)"
+    cuts += r"|\s*[()]\s*|(?<=[^\W\d])/(?=[A-Z])"  # "Greg Sandoval/CNET", "Landline(MP3": a credit, a note
+    if at_commas:
+        cuts += r"|,\s+"
+    if not keep_function_words:  # a person's name holds no possessive: "United's Alex Ferguson" is two names
+        cuts += r"|(?<=\w)['’]s\s+(?=[A-Z])"
+    if figures:
+        # Nor does a person's name hold a figure: "Arsenal 3 Chelsea 1" is two names and two
+        # scores, "Spider-Man 2" the sequel's hero. A club's name may ("Radio 4", "Half-Life 2"),
+        # a results line holds many, between names: "Kootenay 1 Medicine Hat 3 Hitmen 2" is three names.
+        cuts += r"|(?<!\S)\d+(?!\S)"
+    return re.compile(cuts)
 
 
 @dataclass

@@ -109,6 +109,7 @@ def languages() -> frozenset[str]:
     return frozenset(k for k in folded if k.isalpha()) - places() - given_names()
 
 
+@lru_cache(maxsize=100_000)  # asked of nearly every name the model finds
 def language(word: str) -> bool:
     """Whether a word is a language's name (``languages``)."""
     from .names import name_key
