@@ -88,10 +88,11 @@ def forget(db: "sqlite_utils.Database", article_id: int) -> None:
     """An article's mentions and links gone, before it changes or goes: its
     names are pending, its part of the counts and pairs taken off."""
     conn = db.conn
+    if not conn.execute("SELECT 1 FROM mentions WHERE article_id = ? LIMIT 1", [article_id]).fetchone():
+        return  # a new article, or one that named nothing: it has no part in any count or link
     conn.execute("INSERT OR IGNORE INTO link_pending (name_key)"
                  " SELECT DISTINCT name_key FROM mentions WHERE article_id = ?", [article_id])
-    if conn.execute("SELECT 1 FROM mentions WHERE article_id = ? LIMIT 1", [article_id]).fetchone():
-        conn.execute("INSERT OR IGNORE INTO link_pending_articles (article_id) VALUES (?)", [article_id])
+    conn.execute("INSERT OR IGNORE INTO link_pending_articles (article_id) VALUES (?)", [article_id])
     _count(db, [article_id], -1)
     _count_names(db, article_id, -1)
     conn.execute("DELETE FROM article_entities WHERE article_id = ?", [article_id])
@@ -273,7 +274,7 @@ def _relink(db: "sqlite_utils.Database", aliases: Aliases, names: list[str], art
                      [(entity, key, entity) for key, entity in targets.items()])
     # 4. The entities they make or made: rows written anew, the new ones numbered in key order.
     affected = sorted({*targets.values(), *targets_before.values()})
-    rows = {entity: row for entity in affected if (row := _entity_row(db, aliases, entity)) is not None}
+    rows = _entity_rows(db, aliases, affected)
     _temp(db, "link_entities", "key TEXT PRIMARY KEY", [(k,) for k in affected])
     known = dict(conn.execute("SELECT e.key, e.id FROM temp.link_entities JOIN entities e USING (key)"))
     conn.executemany("UPDATE entities SET name = ?, type = ?, aliases = ? WHERE key = ?",
@@ -422,37 +423,48 @@ def _shared(db: "sqlite_utils.Database", a: str, b: str) -> str:
     return f"{len(shared)} other names in the articles of both ({', '.join(shared[:3])})"
 
 
-def _entity_row(db: "sqlite_utils.Database", aliases: Aliases, entity: str) -> tuple[str, str, str] | None:
-    """An entity's name, type and spellings, from the mentions of its names.
-    Every name that joined it has its say in the type (a short name written
-    far more often than its longer name knows better what it names: "Fiat",
-    in "Fiat Auto"), except where the joining itself labelled it. Its name is
-    its most written spelling of two words or more ("Tim Henman", not the
-    one "Briton Tim Henman" it joined). None for an entity no name makes any
-    more."""
+def _entity_rows(db: "sqlite_utils.Database", aliases: Aliases, keys: list[str]) -> dict[str, tuple[str, str, str]]:
+    """The name, type and spellings of each of these entities, from the
+    mentions of its names. Every name that joined it has its say in the type
+    (a short name written far more often than its longer name knows better
+    what it names: "Fiat", in "Fiat Auto"), except where the joining itself
+    labelled it. Its name is its most written spelling of two words or more
+    ("Tim Henman", not the one "Briton Tim Henman" it joined). An entity no
+    name makes any more has no row. Read for all of them at once: one link
+    touches thousands."""
     conn = db.conn
-    members = [k for (k,) in conn.execute(
-        "SELECT name_key FROM name_votes WHERE entity_key = ? ORDER BY name_key", [entity])]
-    if not members:
-        return None
+    _temp(db, "link_rows", "key TEXT PRIMARY KEY, first TEXT", [(k, first_word(k)) for k in keys])
+    counted: dict[str, list[tuple]] = defaultdict(list)
+    for entity, *row in conn.execute(
+            "SELECT v.entity_key, c.name_key, c.label, c.label_source, c.text, c.mentions FROM temp.link_rows t"
+            " JOIN name_votes v ON v.entity_key = t.key JOIN name_counts c ON c.name_key = v.name_key"
+            " ORDER BY 1, 2, 3, 4, 5"):
+        counted[entity].append(row)
+    firsts: dict[str, Counter] = defaultdict(Counter)
+    for entity, label, source, count in conn.execute(
+            "SELECT t.key, c.label, c.label_source, c.mentions FROM temp.link_rows t"
+            " JOIN name_counts c ON c.name_key = t.first ORDER BY 1, 2, 3"):
+        firsts[entity][label] += count * VOTE_WEIGHT.get(source, 1)
+    named = [k for (k,) in conn.execute("SELECT DISTINCT v.entity_key FROM temp.link_rows t"
+                                        " JOIN name_votes v ON v.entity_key = t.key ORDER BY 1")]
+    conn.execute("DROP TABLE temp.link_rows")
+    return {entity: _entity_row(db, aliases, entity, counted[entity], firsts[entity]) for entity in named}
+
+
+def _entity_row(db: "sqlite_utils.Database", aliases: Aliases, entity: str, counted: list[tuple], first: Counter
+                ) -> tuple[str, str, str]:
+    """One entity's row, from its names' counts (name, label, source, text,
+    mentions) and its first word's votes."""
     own: Counter = Counter()
     doubted = 0
     texts: Counter = Counter()
-    for key, label, source, text, count in conn.execute(
-        f"SELECT name_key, label, label_source, text, mentions FROM name_counts WHERE name_key IN ({_marks(members)})"
-        " ORDER BY 1, 2, 3, 4", members
-    ):
+    for key, label, source, text, count in counted:
         if key == entity or source != "name":
             own[label] += count * VOTE_WEIGHT.get(source, 1)
             doubted += _doubted(label, source, count)
         texts[text] += count
-    if not lone_word(entity, _named_in_full(db, entity)):
+    if doubted and not lone_word(entity, _named_in_full(db, entity)):
         doubted = 0
-    first: Counter = Counter()
-    if (word := first_word(entity)) is not None:
-        for label, source, count in conn.execute(
-                "SELECT label, label_source, mentions FROM name_counts WHERE name_key = ? ORDER BY 1, 2", [word]):
-            first[label] += count * VOTE_WEIGHT.get(source, 1)
     kind = vote(entity, own, aliases, doubted, first) if own else "PERSON"  # people's names, joined as such
     alias = aliases.by_key.get(entity)
     if kind == "DATE":
