@@ -320,8 +320,9 @@ def _main_run(feats: list[_Features], stop: frozenset[str]) -> tuple[int, int, i
               and sum(f.kind in ("good", "near") for f in feats[r[1] : r[2] + 1]) >= 2)
     _, start, end = runs[at]
     core = start, end
-    words = set().union(*(_stems(f.text, stop) for f in feats[start : end + 1] if f.kind in ("good", "near")))
-    own = {_fold(f.text) for f in feats[start : end + 1]}
+    # The run's words and lines, read when a run after it asks (most pages have none that does).
+    words: set[str] | None = None
+    own: set[str] | None = None
     for weight, first, last in runs[at + 1 :]:
         if sum(f.label_like or f.kind == "bad" for f in feats[end + 1 : first]) > BOX_LINES:
             break  # a list of items of the text (a recipe's) is no box, however long
@@ -330,11 +331,14 @@ def _main_run(feats: list[_Features], stop: frozenset[str]) -> tuple[int, int, i
         # A post begins with its author and date just above its text; the
         # article's own furniture (an advertisement's label) may come again.
         near = feats[max(end + 1, first - POST_HEAD_LINES) : last + 1]
+        own = own if own is not None else {_fold(f.text) for f in feats[start : end + 1]}
         if any(f.interrupts and (_DATE_LIKE.search(f.text) or _fold(f.text) not in own) for f in near):
             break
         theirs = set().union(*(_stems(f.text, stop) for f in feats[first : last + 1] if f.kind in ("good", "near")))
         close = first - end - 1 <= SEPARATOR_LINES  # a rule or a blank between items of one post
         menu = _has_menu(feats[end + 1 : first])
+        if words is None:
+            words = set().union(*(_stems(f.text, stop) for f in feats[start : end + 1] if f.kind in ("good", "near")))
         if menu or (not close and (not theirs or len(theirs & words) / len(theirs) < CARRIES_ON)):
             break
         end = last

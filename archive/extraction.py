@@ -847,6 +847,7 @@ def _resolve(spans: list[_Span], paragraphs: Sequence[str], aliases: Aliases, sm
             relabelled.add(key)
     people = People(k for k, kind in top.items() if is_person_name(k, kind))
     orgs = {k for k, kind in top.items() if kind == "ORG" and " " in k}
+    initials = {o: _acronyms(o) for o in orgs}
 
     def longer(key: str) -> str | None:
         words = key.split()
@@ -858,7 +859,7 @@ def _resolve(spans: list[_Span], paragraphs: Sequence[str], aliases: Aliases, sm
         # "SDF": the one name with those initials, before a longer name it begins
         # ("FDA" is the Food and Drug Administration, not "FDA Inspections").
         if len(words) == 1 and 2 <= len(key) <= 6:
-            candidates = {o for o in orgs if key in _acronyms(o)}
+            candidates = {o for o in orgs if key in initials[o]}
             if len(candidates) == 1:
                 return candidates.pop()
         if top.get(key) == "ORG":  # "JP Morgan", "Treasury", "United": the one longer name
