@@ -149,9 +149,8 @@ class Extractor:
                 continue
             small = _small_words(paragraphs)
             named = [_Span(0, a, b, title[a:b], alias.type, alias) for a, b, alias in self.aliases.find(title)]
-            mentions = _resolve(_headlined(spans, title, small, named), [title, *paragraphs], self.aliases, small)
-            result.append([dataclasses.replace(m, paragraph=m.paragraph - 1 if m.paragraph else None)
-                           for m in mentions])
+            result.append(_resolve(_headlined(spans, title, small, named), [title, *paragraphs], self.aliases, small,
+                                   titled=True))
         return result
 
     def _all_spans(self, paragraphs: list[tuple[int, str]], docs: list) -> list[list["_Span"]]:
@@ -824,11 +823,13 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:][\"'”’)]*\s+)[\"'“‘(]*$")
 _ADDRESS = re.compile(r"\S+\.[a-z]\S*")
 
 
-def _resolve(spans: list[_Span], paragraphs: Sequence[str], aliases: Aliases, small: frozenset[str]
-             ) -> list[Mention]:
+def _resolve(spans: list[_Span], paragraphs: Sequence[str], aliases: Aliases, small: frozenset[str],
+             titled: bool = False) -> list[Mention]:
     """Give each span the key of the entity it names within its article: aliases
     to their canonical name, a surname, first name or acronym to the one longer
-    name of the article it abbreviates. ``small``: the words its text writes in small letters."""
+    name of the article it abbreviates. ``small``: the words its text writes in
+    small letters; ``titled``: the first paragraph is the title, whose mentions
+    are in no paragraph (None), and the rest count from 0."""
     spans = _common_words(_listed(_parted(spans, paragraphs), paragraphs), paragraphs, small)
     spans.sort(key=lambda s: (s.paragraph, s.start, -s.end))
     names: dict[str, Counter] = defaultdict(Counter)
@@ -874,15 +875,16 @@ def _resolve(spans: list[_Span], paragraphs: Sequence[str], aliases: Aliases, sm
         if (s.paragraph, s.start, s.end) in seen:
             continue
         seen.add((s.paragraph, s.start, s.end))
+        paragraph = (s.paragraph - 1 if s.paragraph else None) if titled else s.paragraph
         if s.label == "DATE":
             value = iso_date(s.text)
             key = DATE_KEY + (value or name_key(s.text))
-            mentions.append(Mention(s.paragraph, s.start, s.end, s.text, "DATE", key, value, "model"))
+            mentions.append(Mention(paragraph, s.start, s.end, s.text, "DATE", key, value, "model"))
             continue
         key = name_key(s.text)
         alias = s.alias or aliases.by_key.get(key)
         if alias is not None:
-            mentions.append(Mention(s.paragraph, s.start, s.end, s.text, alias.type, alias.key, None, "alias"))
+            mentions.append(Mention(paragraph, s.start, s.end, s.text, alias.type, alias.key, None, "alias"))
             continue
         if not key:
             continue
@@ -890,7 +892,7 @@ def _resolve(spans: list[_Span], paragraphs: Sequence[str], aliases: Aliases, sm
         # A short form found to abbreviate a name is of that name's type.
         label = top[full] if full else top[key] if key in relabelled or s.source == "title" else s.label
         source = "name" if full or key in relabelled else s.source
-        mentions.append(Mention(s.paragraph, s.start, s.end, s.text, label, full or key, None, source))
+        mentions.append(Mention(paragraph, s.start, s.end, s.text, label, full or key, None, source))
     return mentions
 
 
