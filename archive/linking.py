@@ -78,9 +78,10 @@ def replace_mentions(
             for m in mentions
         ],
     )
-    _count_names(db, article_id, +1)
-    conn.executemany("INSERT OR IGNORE INTO link_pending (name_key) VALUES (?)", [(m.key,) for m in mentions])
-    conn.execute("INSERT OR IGNORE INTO link_pending_articles (article_id) VALUES (?)", [article_id])
+    if _linked(db):  # before its first link, an archive's names are counted and linked all at once
+        _count_names(db, article_id, +1)
+        conn.executemany("INSERT OR IGNORE INTO link_pending (name_key) VALUES (?)", [(m.key,) for m in mentions])
+        conn.execute("INSERT OR IGNORE INTO link_pending_articles (article_id) VALUES (?)", [article_id])
     conn.execute("UPDATE articles SET entity_model = ? WHERE id = ?", [entity_model, article_id])
 
 
@@ -94,9 +95,17 @@ def forget(db: "sqlite_utils.Database", article_id: int) -> None:
                  " SELECT DISTINCT name_key FROM mentions WHERE article_id = ?", [article_id])
     conn.execute("INSERT OR IGNORE INTO link_pending_articles (article_id) VALUES (?)", [article_id])
     _count(db, [article_id], -1)
-    _count_names(db, article_id, -1)
+    if _linked(db):
+        _count_names(db, article_id, -1)
     conn.execute("DELETE FROM article_entities WHERE article_id = ?", [article_id])
     conn.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
+
+
+def _linked(db: "sqlite_utils.Database") -> bool:
+    """Whether the archive was ever linked. Until it is, its next link counts
+    and links every name (``_stale``): an import into a new archive keeps no
+    count of its own."""
+    return db.conn.execute("SELECT 1 FROM _archive_state WHERE key = 'link'").fetchone() is not None
 
 
 def _count_names(db: "sqlite_utils.Database", article_id: int, sign: int) -> None:
