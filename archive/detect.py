@@ -247,13 +247,17 @@ def _features(lines: Sequence[Line], stop: frozenset[str], known: bool) -> list[
     found = []
     for line in lines:
         ws = language.WORD.findall(line.text)
-        folded = [w.casefold() for w in ws]
         n = len(ws)
-        share = sum(w in stop for w in folded) / n if n and known else (1.0 if n else 0.0)
-        content = [w for w, f in zip(ws, folded) if f not in stop]
-        capitalised = sum(w[0].isupper() for w in content) / len(content) if content else 0.0
-        found.append(_Features(line.number, line.text, n, len(line.text), share,
-                               bool(_SENTENCE_END.search(line.text)), capitalised, bool(_DIGITS.search(line.text))))
+        stops = capitals = 0  # function words; capitalised words among the rest
+        for w in ws:
+            if w.casefold() in stop:
+                stops += 1
+            elif w[0].isupper():
+                capitals += 1
+        share = stops / n if n and known else (1.0 if n else 0.0)
+        content = n - stops
+        found.append(_Features(line.number, line.text, n, len(line.text), share, bool(_SENTENCE_END.search(line.text)),
+                               capitals / content if content else 0.0, bool(_DIGITS.search(line.text))))
     return found
 
 
@@ -671,7 +675,7 @@ def detect(lines: Sequence[Line], lang: str | None = None, known: frozenset[int]
     # Looked for above the run's first paragraph: a run may begin with a short
     # line or two above its headline (a tagline, a link) that add up above nothing.
     prose = next((i for i in range(start, end + 1) if feats[i].kind in ("good", "near")), start)
-    headline = _headline(feats, prose, stop, "\n".join(_fold(f.text) for f in feats))
+    headline = _headline(feats, prose, stop, "\n".join(folded))
     if headline is None:
         start = _reach(feats, start, -1, bool(known))
     end = _reach(feats, end, 1, bool(known))
