@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from archive import entities, evaluate, ingest, linking, store
 from archive.cli import cli
 
-from .conftest import seed_files, write_articles
+from .conftest import ROOT, seed_files, write_articles
 
 # The archive's document-level F1 over PERSON, ORG and places on the tuned
 # articles of eval/gold.yml must not fall below this (the README's `make eval` table says what it is).
@@ -737,3 +737,25 @@ def test_a_name_with_a_figure_is_no_persons(extractor):
     body's or a product's may ("Radio 4")."""
     [found] = extractor.extract([["The DB9 is a fast car, and DB9 owners love it."]])
     assert [(m.text, m.label) for m in found] == [("DB9", "ORG"), ("DB9", "ORG")]
+
+
+def test_a_context_pattern_tried_only_with_its_words_finds_what_it_always_found():
+    """``_Before`` skips a pattern when none of its words stands before the
+    name: before every capitalised word of the seeds and the gold's BBC files,
+    and before role, body and work words written in capitals and plurals, it
+    finds what the plain search finds."""
+    import re
+
+    from archive import extraction
+
+    patterns = [v for v in vars(extraction).values() if isinstance(v, extraction._Before)]
+    assert len(patterns) >= 9
+    texts = [p.read_text(encoding="utf-8") for p in seed_files() + sorted((ROOT / "eval" / "bbc").glob("*.txt"))]
+    texts += ["the Finance MINISTER Ann Bel", "spokesman for the U.S. State Department Jo Kay", "the films, such as Ra",
+              "the vice-president Al Ko", "written by Eli Su", "the oil firm Zed", "members of the Vox",
+              "in the town of Ur", "in the Mox", "at the Dome", "said Ned"]
+    windows = [t[max(0, m.start() - 80):m.start()] for t in texts for m in re.finditer(r"(?<!\w)[A-Z]", t)]
+    for pattern in patterns:
+        found = [w for w in windows if pattern.pattern.search(w)]
+        assert found, pattern.pattern.pattern  # each pattern is tried on windows it matches
+        assert [w for w in windows if pattern.search(w, extraction._words(w))] == found
