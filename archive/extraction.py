@@ -424,7 +424,8 @@ _PEOPLE_NOUN = re.compile(r"([A-Z][a-z]+?)(?:man|woman)")
 
 # A film, an album, a show or a book: by its quotes or the word that says so.
 WORK = "WORK_OF_ART"
-_WORKS = "movie|film|flick|trilogy|franchise|sequel|album|song|single|show|series|sitcom|novel|book|comic|play|musical|opera|documentary"
+_WORKS = ("movie|film|flick|trilogy|franchise|sequel|album|song|single|show|series|sitcom|novel|book|comic|play|"
+          "musical|opera|documentary")
 _WORK_WORDS = rf"(?:{_WORKS})s?"
 _WORK_AFTER = re.compile(rf"^\s+{_WORK_WORDS}\b", re.IGNORECASE)
 _WORK_BEFORE = _Before(

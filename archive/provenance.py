@@ -224,8 +224,8 @@ _YEAR_AFTER = re.compile(r"\.?,?\s+(?:de\s+)?(\d{4})(?![\d/.:-]\d)", re.IGNORECA
 # The words just after a number or just before one: where a month's name in a date stands.
 # A word before a number is tried from its first letter only (tried from each of its
 # letters, a long word costs the square of its length).
-_BESIDE_DIGITS = re.compile(r"(?<=\d)(?:st|nd|rd|th|er|e)?\.?\s+(?:de\s+)?([^\W\d_]+)|(?<![^\W\d_])([^\W\d_]+)\.?,?\s+(?=\d)",
-                            re.IGNORECASE)
+_BESIDE_DIGITS = re.compile(
+    r"(?<=\d)(?:st|nd|rd|th|er|e)?\.?\s+(?:de\s+)?([^\W\d_]+)|(?<![^\W\d_])([^\W\d_]+)\.?,?\s+(?=\d)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
