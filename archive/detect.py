@@ -333,10 +333,14 @@ def _main_run(feats: list[_Features], stop: frozenset[str]) -> tuple[int, int, i
         if weight < LINE_COST:
             continue  # a line or two of prose inside a box: the box's, whatever comes next
         # A post begins with its author and date just above its text; the
-        # article's own furniture (an advertisement's label) may come again.
+        # article's own furniture (an advertisement's label) may come again,
+        # and a line one box prints twice (a poll's answer, then its share of
+        # the votes) breaks no posts apart: furniture recurs beyond the box.
         near = feats[max(end + 1, first - POST_HEAD_LINES) : last + 1]
         own = own if own is not None else {_fold(f.text) for f in feats[start : end + 1]}
-        if any(f.interrupts and (_DATE_LIKE.search(f.text) or _fold(f.text) not in own) for f in near):
+        if any(f.interrupts and (_DATE_LIKE.search(f.text) or _fold(f.text) not in own
+                                 and (f.kind == "ruled" or not _boxed(feats, _fold(f.text), end + 1, first)))
+               for f in near):
             break
         theirs = set().union(*(_stems(f.text, stop) for f in feats[first : last + 1] if f.kind in ("good", "near")))
         close = first - end - 1 <= SEPARATOR_LINES  # a rule or a blank between items of one post
@@ -345,9 +349,16 @@ def _main_run(feats: list[_Features], stop: frozenset[str]) -> tuple[int, int, i
             words = set().union(*(_stems(f.text, stop) for f in feats[start : end + 1] if f.kind in ("good", "near")))
         if menu or (not close and (not theirs or len(theirs & words) / len(theirs) < CARRIES_ON)):
             break
+        if own is not None:  # the run's own lines now reach to its new end
+            own |= {_fold(f.text) for f in feats[end + 1 : last + 1]}
         end = last
         words |= theirs
     return start, end, *core
+
+
+def _boxed(feats: list[_Features], key: str, lo: int, hi: int) -> bool:
+    """Whether every line reading ``key`` lies in [lo, hi): in one box between two runs."""
+    return all(lo <= i < hi for i, f in enumerate(feats) if _fold(f.text) == key)
 
 
 def _chrome(f: _Features) -> bool:

@@ -585,3 +585,60 @@ def test_explain_gives_every_line_its_decision_and_evidence(rules, tmp_path):
     lines = shown.stdout.splitlines()
     assert any(line.split()[1:3] == ["drop", "outside-main-text"] and line.endswith("Skip to content")
                for line in lines)
+
+
+LIBRARY = Story("Town votes to keep its library open on Sundays", [
+    "The town council voted on Tuesday to keep the central library open on Sundays for another year, after more "
+    "than two thousand residents signed a petition asking for the library's weekend hours to stay.",
+    "Councillors had proposed closing the library on Sundays to save money, saying that the weekend hours cost the "
+    "town more than the library's other services and that fewer residents used the library at weekends.",
+    "The petition's organisers said the Sunday hours were the only time many working residents could visit the "
+    "library, and that families with children used the library's reading room more on Sundays than on any other day.",
+    "The council's finance committee will now look for other savings in the library's budget, including shorter "
+    "evening hours on weekdays, and will report back to the council in the spring.",
+    "Residents who signed the petition said they were pleased with the vote, but that they would ask the council "
+    "again next year to keep the library open on Sundays for good.",
+    "The library's manager said the Sunday hours would stay as they are, and that the library would count its "
+    "visitors on Sundays to show the council how many residents use it.",
+])
+
+
+def test_a_poll_printing_each_answer_twice_inside_the_text_cuts_nothing(rules):
+    """A poll lists its answers, then each again with its share of the votes:
+    a short line printed twice, as a thread's "Reply" is, but both times in
+    the one box. The text goes on below the box."""
+    answers = ["At the weekend", "On weekday evenings", "Neither"]
+    shares = ["52%", "31%", "17%"]
+    poll = ["Live Poll", "When do you visit the library?", *answers, "VoteView Results",
+            *(line for pair in zip(answers, shares) for line in pair), "VoteTotal Votes: 3271"]
+    s = LIBRARY
+    body = [*s.paragraphs[:3], *poll, *s.paragraphs[3:]]
+    article = cleaned(whole_page(Story(s.title, body)), rules)
+    assert joined(s.paragraphs) == joined(p for p in article.paragraphs if p not in poll)
+
+
+PUDDING = [
+    "Leftover stuffing makes a good bread pudding the day after the feast: the bread is already seasoned, and the "
+    "custard only has to soak it through before the pudding goes into the oven.",
+    "Heat the oven and butter a deep baking dish. Break the stuffing into the dish, and whisk the eggs with the milk "
+    "and the stock for the custard.",
+    "Pour the custard over the stuffing and leave the bread to soak for an hour, pressing it down into the custard "
+    "so that the bread in the dish soaks it up evenly.",
+    "Bake the pudding until the custard is set and the top of the bread is golden, then leave the dish to rest "
+    "before you cut the pudding into squares.",
+    "The glaze is made while the pudding bakes: simmer the sauce with the milk until it thickens, and pour the "
+    "glaze over the pudding while the bread is still warm from the oven.",
+    "Serve the pudding warm from the dish, with the rest of the glaze beside it, and keep what is left of the "
+    "pudding covered until the next day.",
+]
+
+
+def test_a_short_line_of_the_text_printed_again_below_it_is_no_posts_furniture(rules):
+    """A recipe's two lists name one ingredient each: the line printed again
+    above the glaze's method is the text's own, as its first copy, kept with
+    the text, shows, and the glaze's method is no comment under the recipe."""
+    pudding = [f"{n} cups stuffing" for n in range(1, 9)] + ["2 cups milk", "4 eggs", "1 cup stock", "2 tsp salt"]
+    glaze = [f"{n} tbsp sugar" for n in range(1, 9)] + ["1 cup sauce", "1 vanilla pod", "1 tsp zest", "2 cups milk"]
+    body = [*PUDDING[:2], *pudding, *PUDDING[2:4], *glaze, *PUDDING[4:]]
+    article = cleaned(whole_page(Story("A bread pudding for the day after the feast", body)), rules)
+    assert joined(PUDDING[4:]) in joined(article.paragraphs)
