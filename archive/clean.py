@@ -31,6 +31,7 @@ CODE_RULES = {
     "outside-main-text": "Above the article's headline or below its text: the page around the article.",
     "menu-run": "One of a run of short lines inside the text that read as a menu or a list of other stories.",
     "byline": "A short line between the headline and the first paragraph: the byline, the date, a label.",
+    "writers-box": "Below the text, a box about its writer: their name over a paragraph that begins with it.",
 }
 # How many of the first kept lines may repeat the title.
 TITLE_REPEAT_WINDOW = 6

@@ -118,6 +118,12 @@ _BY_ALONE = re.compile(rf"{_BY}:?")
 # after: "Posted by X on <date> | Permalink", "Music post by X, Submitted by ...", "Written By: X".
 _POSTED_BY = re.compile(
     r"(?i:(?:\S+\s){0,2}(?:posted|written|submitted|post|story|article|published)\s+(by|on)):?\s+\w")
+WRITERS_BOX = "writers-box"
+_WRITERS_EVIDENCE = "below the text: the writer's name over the last paragraph, which begins with it"
+# The line over a box about the writer has this many words at most.
+WRITER_WORDS = 5
+# The line over a box about the writer: their name, maybe after "About" or a byline's word.
+_WRITER = re.compile(rf"(?:(?i:about|(?:written|posted)\s+{_BY}|{_BY}):?\s+)?([^\W\d_][\w.'’-]*(?:\s[^\W\d_][\w.'’-]*){{0,2}})")
 # A date line ending in its writer's name: "November 12th, 2012 @ 2:14pm (PT) by Jane Example".
 _DATED_BY = re.compile(r"\b(?i:by)\s+[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*){0,2}$")
 # Such a byline is a line of this many words at most.
@@ -359,6 +365,25 @@ def _main_run(feats: list[_Features], stop: frozenset[str]) -> tuple[int, int, i
 def _boxed(feats: list[_Features], key: str, lo: int, hi: int) -> bool:
     """Whether every line reading ``key`` lies in [lo, hi): in one box between two runs."""
     return all(lo <= i < hi for i, f in enumerate(feats) if _fold(f.text) == key)
+
+
+def _writers_box(feats: list[_Features], start: int, end: int) -> int | None:
+    """Where a box about the writer begins below the text: their name on a
+    line of its own, right above the last paragraph, which begins with it
+    ("Jane Example is a staff writer ...")."""
+    last = next((k for k in range(end, start + 1, -1) if feats[k].kind in ("good", "near")), None)
+    if last is None:
+        return None
+    named = _WRITER.fullmatch(feats[last - 1].text)
+    if named is None or feats[last - 1].words > WRITER_WORDS:
+        return None
+    words = named.group(1).split()
+    if len(words) > 1 and not all(w[0].isupper() for w in words):
+        return None
+    bio = feats[last].text.casefold()
+    if bio.startswith(named.group(1).casefold() + " ") or len(words) > 1 and bio.startswith(words[0].casefold() + " "):
+        return last - 1
+    return None
 
 
 def _chrome(f: _Features) -> bool:
@@ -678,10 +703,13 @@ def detect(lines: Sequence[Line], lang: str | None = None, known: frozenset[int]
     core = (feats[core_start].number, feats[core_end].number)
     if not _shows_chrome(feats, start, end):
         top = _below_labels(feats, stop)
+        box = _writers_box(feats, top or 0, len(feats) - 1)
+        removed = [] if box is None else [Removal(f.number, WRITERS_BOX, _WRITERS_EVIDENCE) for f in feats[box:]
+                                          if f.number not in ruled]
         if top is None:
-            return Detected([], None, lang, seen, core=core)
+            return Detected(removed, None, lang, seen, core=core)
         removed = [Removal(f.number, "outside-main-text", f"above the headline (line {feats[top].number})")
-                   for f in feats[:top] if f.number not in ruled]
+                   for f in feats[:top] if f.number not in ruled] + removed
         return Detected(removed, feats[top].number, lang, seen, core=core)
     # Looked for above the run's first paragraph: a run may begin with a short
     # line or two above its headline (a tagline, a link) that add up above nothing.
@@ -692,6 +720,11 @@ def detect(lines: Sequence[Line], lang: str | None = None, known: frozenset[int]
     end = _reach(feats, end, 1, bool(known))
     first = headline if headline is not None else start
     removed: list[Removal] = []
+    below = end + 1
+    box = _writers_box(feats, first, end)
+    if box is not None:
+        removed += [Removal(f.number, WRITERS_BOX, _WRITERS_EVIDENCE) for f in feats[box:below]]
+        end = box - 1
     if headline is not None:
         for f in feats[:headline]:
             removed.append(Removal(f.number, "outside-main-text", f"above the headline (line {feats[headline].number})"))
@@ -699,7 +732,7 @@ def detect(lines: Sequence[Line], lang: str | None = None, known: frozenset[int]
         for f in feats[:start]:
             removed.append(Removal(f.number, "outside-main-text",
                                    f"above the text, which starts at line {feats[start].number}"))
-    for f in feats[end + 1 :]:
+    for f in feats[below:]:
         removed.append(Removal(f.number, "outside-main-text", f"below the text, which ends at line {feats[end].number}"))
     i = first + 1
     if headline is not None:  # between the headline and the first paragraph: the byline, the date, a label

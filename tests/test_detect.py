@@ -642,3 +642,29 @@ def test_a_short_line_of_the_text_printed_again_below_it_is_no_posts_furniture(r
     body = [*PUDDING[:2], *pudding, *PUDDING[2:4], *glaze, *PUDDING[4:]]
     article = cleaned(whole_page(Story("A bread pudding for the day after the feast", body)), rules)
     assert joined(PUDDING[4:]) in joined(article.paragraphs)
+
+
+@pytest.mark.parametrize("copy", ["whole page", "article area"])
+def test_a_box_about_the_writer_below_the_text_goes(copy, rules):
+    """The writer's name on a line of its own over a paragraph that begins
+    with it, below the last paragraph: a box about the writer, whether the
+    page around it was copied or not."""
+    s = story(STORIES[3])
+    box = ["Jane Example", "Jane Example is a staff writer who covers trade and markets. She lives in Leeds "
+           "with her two children and a dog, and writes a weekly column about money.", "More Posts - Website"]
+    text = (whole_page(Story(s.title, [*s.paragraphs, *box]), related=[], comments=[]) if copy == "whole page"
+            else "\n\n".join([s.title, *s.paragraphs, *box]) + "\n")
+    article = cleaned(text, rules)
+    assert joined(article.paragraphs) == joined(s.paragraphs)
+    assert {r.text: r.reason for r in article.removed}[box[1]] == "writers-box"
+
+
+def test_a_person_named_over_a_paragraph_about_them_inside_the_text_stays(rules):
+    """A profile names its subject over the paragraph about them; prose below
+    says the text goes on."""
+    s = story(STORIES[3])
+    profile = ["Jane Example", "Jane Example is the trade minister who led the talks for the last three years, "
+               "and who will stay on as the country's negotiator until the talks end."]
+    body = [*s.paragraphs[:2], *profile, *s.paragraphs[2:]]
+    article = cleaned("\n\n".join([s.title, *body]) + "\n", rules)
+    assert joined(article.paragraphs) == joined(body)
