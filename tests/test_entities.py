@@ -706,6 +706,15 @@ def test_a_work_is_known_by_the_word_that_says_so(extractor):
     assert {("Morrow Lane", "WORK_OF_ART"), ("Harold Finch", "WORK_OF_ART"), ("Arlo Gant", "WORK_OF_ART")} <= labels
 
 
+def test_a_name_that_says_what_it_is_is_no_work_for_the_noun_after_it(extractor):
+    """"in Western Hockey League play": the name's last word says a body, and
+    "play" after it is the games', not a work's; "the Harold Finch play" is one."""
+    labels = labels_of(extractor, "Tri-City beat Vancouver 9-1 in Western Hockey League play.",
+                                  "She starred in the Harold Finch play last year.")
+    assert ("Western Hockey League", "ORG") in labels
+    assert ("Harold Finch", "WORK_OF_ART") in labels
+
+
 def test_the_maker_of_a_work_and_a_bylines_name_are_people(extractor):
     """"illustrated by X", "composed by X" and a paragraph of its own "by X"
     name a person, whatever the model calls the name ("owned by X" need not)."""
