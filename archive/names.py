@@ -198,10 +198,16 @@ def first_of(key: str, kind: str | None, longer: str) -> bool:
     return not longer.startswith(key + " ") or kind in (None, "PERSON") or key in gazetteer.given_names()
 
 
+# How the names of most peoples end: "American", "Brazilian", "Japanese", "Scottish", "Israeli".
+_DEMONYM = re.compile(r"(?:an|ese|ish|ic|i)$")
+
+
 def joins(key: str, kind: str | None, same_article: bool = False) -> bool:
     """Whether a name may be a short form of a longer person's name: a short
     name its mentions do not call a date, a place or a people ("Europe" is not
-    the "Europe" of "Labs Europe", "Irish" not the surname of "Oliver Irish").
+    the "Europe" of "Labs Europe", "Irish" not the surname of "Oliver Irish"),
+    though a word the model calls a people's that is no language's name and
+    ends as few peoples' names do is a surname it took for one ("Beckham").
     In the article that writes the longer name, a town the gazetteer does not
     know is a surname the model took for one ("Srichaphan", after "Paradorn
     Srichaphan"); across the archive it is as often a club's or a firm's name
@@ -210,7 +216,9 @@ def joins(key: str, kind: str | None, same_article: bool = False) -> bool:
         return False
     if kind == "GPE" and same_article:
         return key not in gazetteer.places()
-    return kind not in PLACES and kind != "NORP"
+    if kind == "NORP":  # "Beckham" of "David Beckham", which the model took for a people's name; not "Irish"
+        return " " not in key and not gazetteer.language(key) and not _DEMONYM.search(key)
+    return kind not in PLACES
 
 
 def parts(key: str) -> list[str]:

@@ -455,6 +455,8 @@ def test_a_places_name_before_a_currency_sign_or_an_events_word_is_no_place(extr
 @pytest.mark.parametrize("short, kind, joins", [
     ("europe", "LOC", False),  # a continent's name in "Labs Europe"
     ("irish", "NORP", False),  # a people's name, the surname of "Oliver Irish"
+    ("brazilian", "NORP", False),  # no language's name, but written as peoples' names end
+    ("okonkwo", "NORP", True),  # a surname the model took for a people's name
     ("paris", "GPE", False),  # a city the gazetteer knows
     ("zelvarin", "GPE", True),  # a town it does not: a surname the model took for one
     ("europe", "PERSON", True),  # what its mentions call it decides
@@ -463,7 +465,7 @@ def test_a_places_name_before_a_currency_sign_or_an_events_word_is_no_place(extr
 def test_a_short_name_joins_a_person_only_when_its_mentions_do_not_call_it_a_place_or_a_people(short, kind, joins):
     from archive.names import People
 
-    people = People(["labs europe", "oliver irish", "anna paris", "tomas zelvarin"])
+    people = People(["labs europe", "oliver irish", "anna paris", "tomas zelvarin", "rui brazilian", "ada okonkwo"])
     assert (people.full_name(short, kind) is not None) is joins
 
 
@@ -704,6 +706,15 @@ def test_a_work_is_known_by_the_word_that_says_so(extractor):
                                   "Blockbuster films like Harold Finch took millions.",
                                   "Movies such as Arlo Gant made money.")
     assert {("Morrow Lane", "WORK_OF_ART"), ("Harold Finch", "WORK_OF_ART"), ("Arlo Gant", "WORK_OF_ART")} <= labels
+
+
+def test_a_sentences_first_word_in_or_at_says_a_place_as_in_and_at_do(extractor):
+    """"At Medicine Hat, Alta., ...", "In Medicine Hat, ...": a preposition
+    with its capital; "In Brian Example and ..." names people, first names first."""
+    labels = labels_of(extractor, "At Medicine Hat, Alta., the Tigers beat Kootenay.",
+                                  "In Brian O'Driscoll and Paul O'Connell, Ireland have two leaders.")
+    assert ("Medicine Hat", "FAC") in labels or ("Medicine Hat", "GPE") in labels
+    assert ("Brian O'Driscoll", "PERSON") in labels
 
 
 def test_a_name_that_says_what_it_is_is_no_work_for_the_noun_after_it(extractor):
