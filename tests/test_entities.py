@@ -717,6 +717,20 @@ def test_a_sentences_first_word_in_or_at_says_a_place_as_in_and_at_do(extractor)
     assert ("Brian O'Driscoll", "PERSON") in labels
 
 
+def test_a_name_the_model_passes_over_is_a_bodys_when_the_words_beside_it_say_so(extractor):
+    """"security contractor G4S", "the Labour lawmaker X": names the model
+    finds nothing in, typed by a body's noun before them or a member's role
+    after them; not a word of a title ("the Foreign Secretary"), a thing
+    ("a DVD player") nor a sentence's first word."""
+    [found] = extractor.extract([[
+        "Ministers doubt that private security contractor G4S can deliver all it promised for the games.",
+        "On Tuesday the Labour lawmaker Margaret Hodge said the firm should pay.",
+        "The Foreign Secretary bought a DVD player, and the coach agreed."]])
+    labels = {(m.text, m.label) for m in found}
+    assert {("G4S", "ORG"), ("Labour", "ORG")} <= labels
+    assert not {t for t, label in labels if label == "ORG"} & {"Foreign", "DVD", "Tuesday", "Ministers"}
+
+
 def test_a_name_that_says_what_it_is_is_no_work_for_the_noun_after_it(extractor):
     """"in Western Hockey League play": the name's last word says a body, and
     "play" after it is the games', not a work's; "the Harold Finch play" is one."""
