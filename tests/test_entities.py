@@ -755,6 +755,13 @@ def test_the_maker_of_a_work_and_a_bylines_name_are_people(extractor):
     assert {("Marek Olund", "PERSON"), ("Ilse Varga", "PERSON"), ("Tarra Quell", "PERSON")} <= labels
 
 
+def test_a_seed_is_a_player(extractor):
+    """"X, the third seed," and "top seed Y": a tournament's seeds are players."""
+    labels = labels_of(extractor, "Myskina, the third seed, now plays Kirilenko.",
+                                  "Top seed Lindsay Davenport won in straight sets.")
+    assert {("Myskina", "PERSON"), ("Lindsay Davenport", "PERSON")} <= labels
+
+
 def test_a_name_after_a_word_of_kin_is_a_persons(extractor):
     """"her father X", "his girlfriend X": kin before a name say a person, as a
     role does, whatever the model calls the name."""
