@@ -367,18 +367,20 @@ def _boxed(feats: list[_Features], key: str, lo: int, hi: int) -> bool:
     return all(lo <= i < hi for i, f in enumerate(feats) if _fold(f.text) == key)
 
 
-def _writers_box(feats: list[_Features], start: int, end: int) -> int | None:
+def _writers_box(feats: list[_Features], start: int, end: int, stop: frozenset[str]) -> int | None:
     """Where a box about the writer begins below the text: their name on a
     line of its own, right above the last paragraph, which begins with it
-    ("Jane Example is a staff writer ...")."""
+    ("Jane Example is a staff writer ..."), with a paragraph of the text
+    above it. A name has no function word ("The All Blacks" over "The
+    careers of ..." is a label over the text)."""
     last = next((k for k in range(end, start + 1, -1) if feats[k].kind in ("good", "near")), None)
-    if last is None:
+    if last is None or not any(f.kind in ("good", "near") for f in feats[start : last - 1]):
         return None
     named = _WRITER.fullmatch(feats[last - 1].text)
     if named is None or feats[last - 1].words > WRITER_WORDS:
         return None
     words = named.group(1).split()
-    if len(words) > 1 and not all(w[0].isupper() for w in words):
+    if len(words) > 1 and not all(w[0].isupper() for w in words) or any(w.casefold() in stop for w in words):
         return None
     bio = feats[last].text.casefold()
     if bio.startswith(named.group(1).casefold() + " ") or len(words) > 1 and bio.startswith(words[0].casefold() + " "):
@@ -703,7 +705,7 @@ def detect(lines: Sequence[Line], lang: str | None = None, known: frozenset[int]
     core = (feats[core_start].number, feats[core_end].number)
     if not _shows_chrome(feats, start, end):
         top = _below_labels(feats, stop)
-        box = _writers_box(feats, top or 0, len(feats) - 1)
+        box = _writers_box(feats, top or 0, len(feats) - 1, stop)
         removed = [] if box is None else [Removal(f.number, WRITERS_BOX, _WRITERS_EVIDENCE) for f in feats[box:]
                                           if f.number not in ruled]
         if top is None:
@@ -721,7 +723,7 @@ def detect(lines: Sequence[Line], lang: str | None = None, known: frozenset[int]
     first = headline if headline is not None else start
     removed: list[Removal] = []
     below = end + 1
-    box = _writers_box(feats, first, end)
+    box = _writers_box(feats, first, end, stop)
     if box is not None:
         removed += [Removal(f.number, WRITERS_BOX, _WRITERS_EVIDENCE) for f in feats[box:below]]
         end = box - 1

@@ -668,3 +668,18 @@ def test_a_person_named_over_a_paragraph_about_them_inside_the_text_stays(rules)
     body = [*s.paragraphs[:2], *profile, *s.paragraphs[2:]]
     article = cleaned("\n\n".join([s.title, *body]) + "\n", rules)
     assert joined(article.paragraphs) == joined(body)
+
+
+def test_a_label_or_a_name_over_the_one_paragraph_is_no_writers_box(rules):
+    """"The All Blacks" over "The careers of ...": a label over the text, not a
+    name (a name has no function word); and a box about the writer is below a
+    paragraph of the text, never all of it."""
+    cases = [("The All Blacks", "The careers of two sprinters are over, says the head of the body that cleared "
+                                "them of missing a drugs test before the Olympics."),
+             ("Kostas Kenteris", "Kostas Kenteris is a sprinter whose career is over, says the head of the body "
+                                 "that cleared him of missing a drugs test before the Olympics.")]
+    for label, paragraph in cases:
+        text = "\n\n".join(["Playing colours:", "All black", "The Haka and more!", label, paragraph]) + "\n"
+        article = cleaned(text, rules)
+        assert paragraph in article.paragraphs, label
+        assert "writers-box" not in {r.reason for r in article.removed}, label
