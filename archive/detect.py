@@ -123,7 +123,8 @@ _WRITERS_EVIDENCE = "below the text: the writer's name over the last paragraph, 
 # The line over a box about the writer has this many words at most.
 WRITER_WORDS = 5
 # The line over a box about the writer: their name, maybe after "About" or a byline's word.
-_WRITER = re.compile(rf"(?:(?i:about|(?:written|posted)\s+{_BY}|{_BY}):?\s+)?([^\W\d_][\w.'’-]*(?:\s[^\W\d_][\w.'’-]*){{0,2}})")
+_WRITER = re.compile(rf"(?:(?i:about|(?:written|posted)\s+{_BY}|{_BY}):?\s+)?"
+                     rf"([^\W\d_][\w.'’-]*(?:\s[^\W\d_][\w.'’-]*){{0,2}})")
 # A date line ending in its writer's name: "November 12th, 2012 @ 2:14pm (PT) by Jane Example".
 _DATED_BY = re.compile(r"\b(?i:by)\s+[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*){0,2}$")
 # Such a byline is a line of this many words at most.
@@ -380,7 +381,7 @@ def _writers_box(feats: list[_Features], start: int, end: int, stop: frozenset[s
     if named is None or feats[last - 1].words > WRITER_WORDS:
         return None
     words = named.group(1).split()
-    if len(words) > 1 and not all(w[0].isupper() for w in words) or any(w.casefold() in stop for w in words):
+    if (len(words) > 1 and not all(w[0].isupper() for w in words)) or any(w.casefold() in stop for w in words):
         return None
     bio = feats[last].text.casefold()
     if bio.startswith(named.group(1).casefold() + " ") or len(words) > 1 and bio.startswith(words[0].casefold() + " "):

@@ -420,13 +420,13 @@ _BODY_AFTER = re.compile(
     rf"^\s*,\s+(?:the|a|an)\s+(?:(?!(?:at|of|with|behind|for|in|from|on|to|by)\s)[\w.'’-]+\s+){{0,4}}?"
     rf"(?<![\w-])(?:{_BODIES})\b(?!['’])"
     + _OWN_CLAUSE)
-# The one who speaks comes after the verb ("..., said Campbell."); after "told" comes the one
-# spoken to, as often a newspaper or a broadcaster as a person.
 # A member's role after a body's name ("Labour lawmaker X", "Everton midfielder X"); not an
 # office's title, which an adjective begins as often ("Foreign Minister", "Vice President").
 _MEMBER_NEXT = re.compile(
     r"^\s+(?:lawmaker|MP|MEP|legislator|councillor|senator|midfielder|striker|defender|goalkeeper|winger|"
     r"coach|manager|boss|captain|spokesman|spokeswoman|spokesperson|candidate|activist)s?\b")
+# The one who speaks comes after the verb ("..., said Campbell."); after "told" comes the one
+# spoken to, as often a newspaper or a broadcaster as a person.
 _SAID_BEFORE = _Before(r"\b(?:said|says|added)\s+$", "said|says|added")
 # A capitalised plural, as a club's name often ends: "Giants", "Hitmen".
 _PLURAL = re.compile(r"[A-Z][a-z]*(?:[^suiy\W]s|men)")
@@ -454,6 +454,10 @@ def _quoted(text: str, start: int, end: int) -> bool:
         and (start < 2 or not text[start - 2].isalnum())
 
 
+# The last words that say a name is a body's or a place's ("League", "Stadium").
+_NAMED_KINDS = ORG_HEADS | PLACE_HEADS
+
+
 def _cue(text: str, start: int, end: int, label: str) -> str | None:
     """What the words around a name, or its last word, say its type is; None
     when they say nothing. A cue outweighs the model's bare label in the vote."""
@@ -462,8 +466,8 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
     words = text[start:end].split()
     # A name whose last word says what it is ("Western Hockey League play") is
     # no work for the noun after it.
-    named = len(words) > 1 and words[-1].lower() in ORG_HEADS | PLACE_HEADS
-    if _quoted(text, start, end) or (_WORK_AFTER.match(after) and not named) or _WORK_BEFORE.search(before, seen):
+    says_kind = len(words) > 1 and words[-1].lower() in _NAMED_KINDS
+    if _quoted(text, start, end) or (_WORK_AFTER.match(after) and not says_kind) or _WORK_BEFORE.search(before, seen):
         return WORK  # "The Dark Knight Rises", "the Batman movie", "the film Hugo"
     if len(words) > 1 and (words[0].lower() in EVENT_FIRST or words[-1].lower() in EVENT_HEADS):
         return "EVENT"  # "Hurricane Sandy", "the Australian Open", "the Capital One Cup"
@@ -488,13 +492,12 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
         return "ORG"
     if label == "PERSON" and (_ROLE_NEXT.match(after) or _MEMBER_OF.search(before, seen)):
         return "ORG"  # "Everton midfielder Thomas Gravesen", "a spokesman for Crossrail"
-    possessive = after[:2] in ("'s", "’s")
-    # "in Brian Example and ...": a person's name, first name first, after "in" is still a person's.
-    named = len(words) > 1 and _first_name(words[0]) and name_key(text[start:end]) not in gazetteer.places()
-    if label == "PERSON" and not possessive and not named and _PLACE_BEFORE.search(before, seen):
-        return "GPE"
-    if label == "PERSON" and not possessive and not named and _AT_BEFORE.search(before, seen):
-        return "FAC"
+    if label == "PERSON" and after[:2] not in ("'s", "’s"):
+        place = "GPE" if _PLACE_BEFORE.search(before, seen) else "FAC" if _AT_BEFORE.search(before, seen) else None
+        # "in Brian Example and ...": a person's name, first name first, after "in" is still a person's.
+        if place and not (len(words) > 1 and _first_name(words[0])
+                          and name_key(text[start:end]) not in gazetteer.places()):
+            return place
     if label != "PERSON" and len(words) <= 3 and _SAID_BEFORE.search(before, seen) and re.match(r"^\s*[,.;]|^$", after):
         return "PERSON"  # '..., said Campbell.'
     return None
@@ -507,11 +510,10 @@ _UNREAD_RUN = re.compile(r"[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*)*")
 def _unread(text: str, taken: list[tuple[int, int]], small: frozenset[str]) -> list[tuple[int, int, str]]:
     """Names the model passed over: a country the gazetteer knows ("Francesca
     Schiavone of Italy", where the model's span ran on into "of"), or a
-    body's, by the words beside it: "security contractor G4S", "Labour
-    lawmaker Margaret Hodge". A
-    run of capitalised words inside a sentence, of no span, with no word the
-    text writes in small letters (an adjective of a title: "the Foreign
-    Secretary") or that begins one."""
+    body's, by the words beside it ("security contractor G4S", "Labour
+    lawmaker Margaret Hodge"). Each is a run of capitalised words inside a
+    sentence, of no span, with no word the text writes in small letters (an
+    adjective of a title: "the Foreign Secretary")."""
     found = []
     for m in _UNREAD_RUN.finditer(text):
         if _SENTENCE_START.search(text, max(0, m.start() - 12), m.start()) \
