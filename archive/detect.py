@@ -129,6 +129,10 @@ _WRITER = re.compile(rf"(?:(?i:about|(?:written|posted)\s+{_BY}|{_BY}):?\s+)?"
 _DATED_BY = re.compile(r"\b(?i:by)\s+[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*){0,2}$")
 # Such a byline is a line of this many words at most.
 POSTED_BY_WORDS = 25
+# A short line printed again on the page heads the text, not a post, when the
+# paragraphs below one of its copies take up this share of its words at least
+# (the headline printed over the text a second time, in the middle of the page).
+HEADING_TAKEN = 0.5
 # How many lines below a trail of labels its headline may be printed again.
 TRAIL_REACH = 2
 # A trail of labels: two separators at least ("Home / News / ...", "Home › World ›").
@@ -689,12 +693,17 @@ def detect(lines: Sequence[Line], lang: str | None = None, known: frozenset[int]
         f.quoted = bool(_HANDLE.search(f.text)) and (f.text.startswith(_DASHES)
                                                      or above is not None and above.text.strip() in _DASHES)
     heads = defaultdict(list)  # for each text, whether each of its lines comes right above a paragraph or a sentence
-    for f, key, below in zip(feats, folded, feats[1:] + [None]):
+    titles: set[str] = set()  # texts printed again, one of whose lines heads paragraphs that take up its words
+    for k, (f, key, below) in enumerate(zip(feats, folded, feats[1:] + [None])):
         sentence = below is not None and below.ends_sentence and below.words >= BYLINE_SENTENCE
         heads[key].append(below is not None and below.kind == "good"
                           or counts[key] > 1 and (sentence or _table_row(below)) and not _first_named(f.text))
+        if counts[key] > 1 and below is not None and below.kind == "good" and f.kind == "short":
+            hits, words = _taken(f, _lead(feats[k + 1 :]), stop)
+            if words >= HEADLINE_MIN_WORDS and hits / words >= HEADING_TAKEN:
+                titles.add(key)
     for f, key in zip(feats, folded):
-        f.heads_prose = all(heads[key])
+        f.heads_prose = all(heads[key]) or key in titles
     seen = [(f.number, f.kind, f"{f.words} words, {f.stop:.0%} function words"
              + (", ends a sentence" if f.ends_sentence else "")) for f in feats]
     span = _main_run(feats, stop)

@@ -505,6 +505,19 @@ def test_a_subheading_over_a_short_step_in_each_part_is_no_posts_furniture(rules
     assert joined(article.paragraphs) == joined(parts)
 
 
+def test_the_headline_printed_again_over_the_texts_middle_is_no_posts_furniture(rules):
+    """A page prints its short headline at the top, over a part of the text
+    further down and in its list of other stories: printed again, like a
+    "Reply", but the paragraphs under it take up its words, so it heads the
+    text and cuts nothing from it."""
+    s = story(STORIES[6])
+    title = "Molik reaches fourth round"  # the words of the paragraphs it is printed over
+    body = [*s.paragraphs[:3], title, *s.paragraphs[3:]]
+    article = cleaned(whole_page(Story(title, body), related=[*RELATED[:2], title, *RELATED[2:]]), rules)
+    assert article.title == title
+    assert joined(article.paragraphs) == joined(s.paragraphs)
+
+
 def test_a_commenters_name_over_each_of_their_comments_is_no_subheading(rules):
     """A first name printed over each of its writer's short comments reads as a
     subheading over a sentence would; it is a thread's furniture, and the thread goes."""
