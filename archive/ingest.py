@@ -27,7 +27,7 @@ from .sqlite import sqlite3
 
 # Code changes that alter what the importer stores bump this, so re-importing
 # refreshes articles cleaned by an older version.
-PIPELINE_VERSION = "40"
+PIPELINE_VERSION = "41"
 # Articles written per transaction: what lands whole, or not at all.
 BATCH_SIZE = 200
 # Files a worker process prepares at a time: small enough to keep every worker

@@ -300,12 +300,15 @@ def dateline_source(paragraphs: Sequence[str], agencies: Sequence[str]) -> prove
     for paragraph in paragraphs[: provenance.DATELINE_PARAGRAPHS] if agencies else ():
         m = _dateline(tuple(agencies)).match(paragraph)
         if m:
-            return provenance.Found(m.group("agency"), "dateline", paragraph[: m.end()])
+            return provenance.Found(m.group("agency") or m.group("alone"), "dateline", paragraph[: m.end()])
     return None
 
 
 @lru_cache(maxsize=8)
 def _dateline(agencies: tuple[str, ...]) -> re.Pattern[str]:
-    """A wire story's opening: "DAMASCUS, Syria (Reuters) - ..." or "BEIRUT (AP) — ..."."""
+    """A wire story's opening: "DAMASCUS, Syria (Reuters) - ..." or "BEIRUT (AP) — ...";
+    or a dateline on a line of its own, with the day: "WESTPORT, Wash. July 24, 2012 (AP)"."""
     names = "|".join(re.escape(a) for a in sorted(agencies, key=len, reverse=True))
-    return re.compile(rf"^[A-Z][A-Z .'-]{{1,40}}(?:,\s[A-Z][\w .'-]{{1,40}})?\s\((?P<agency>{names})\)\s?[-–—]")
+    return re.compile(rf"^[A-Z][A-Z .'-]{{1,40}}(?:,\s[A-Z][\w .'-]{{1,40}})?\s\((?P<agency>{names})\)\s?[-–—]"
+                      rf"|^[A-Z][A-Z .'-]{{1,40}}(?:,\s[A-Z][\w.'-]*(?:\s[A-Z][\w.'-]*){{0,2}})?,?"
+                      rf"\s[^()]{{0,30}}\d\s\((?P<alone>{names})\)$")

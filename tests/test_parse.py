@@ -204,6 +204,19 @@ def test_source_from_a_source_line_or_a_dateline(ruleset):
     assert parsed("A headline\n\nThe story, as Reuters said. More.\n", ruleset).source is None
 
 
+def test_a_datelines_line_of_its_own_is_the_articles_and_names_its_agency(ruleset):
+    """Ending in an agency's name in brackets, as a caption ends in its
+    credit, a dateline with the day on a line of its own is no caption: it
+    stays with the text, and dates and sources it."""
+    article = parsed("A headline\nNORTHPORT, Wash. July 24, 2012 (AP)\nOfficials are watching the coast."
+                     " More of it.\n\nA second paragraph names 30 July 2012.\n", ruleset)
+    assert article.paragraphs[0] == "NORTHPORT, Wash. July 24, 2012 (AP)"
+    assert (article.source, article.source_from) == ("AP", "dateline")
+    assert (article.published, article.published_from) == ("2012-07-24", "dateline")
+    caption = parsed("A headline\nOfficials on the coast on July 24, 2012 (AP)\nThe story. More of it.\n", ruleset)
+    assert [r.reason for r in caption.removed] == ["photo-caption"] and caption.source is None
+
+
 def test_a_long_line_ending_in_an_ellipsis_is_not_a_title(ruleset):
     long_line = "The envoy said the talks would go on, " * 8 + "and then..."
     article = parsed(f"{long_line}\nThe second paragraph.\n", ruleset)
