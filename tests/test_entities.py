@@ -740,11 +740,22 @@ def test_a_country_the_model_passes_over_is_a_place(extractor):
 
 def test_a_name_that_says_what_it_is_is_no_work_for_the_noun_after_it(extractor):
     """"in Western Hockey League play": the name's last word says a body, and
-    "play" after it is the games', not a work's; "the Harold Finch play" is one."""
-    labels = labels_of(extractor, "Tri-City beat Vancouver 9-1 in Western Hockey League play.",
-                                  "She starred in the Harold Finch play last year.")
+    "play" after it is the games', not a work's."""
+    labels = labels_of(extractor, "Tri-City beat Vancouver 9-1 in Western Hockey League play.")
     assert ("Western Hockey League", "ORG") in labels
-    assert ("Harold Finch", "WORK_OF_ART") in labels
+
+
+def test_a_name_before_play_or_before_a_works_noun_and_its_title_is_no_work(extractor):
+    """After a name, "play" is a league's ("in WHL play") or a writer's ("a
+    Harold Finch play"); a work's noun with the work's own title after it makes
+    the name its channel's or its maker's ("the Kestrel show "The Client List"").
+    "the Harry Potter film" is still a work."""
+    labels = labels_of(extractor, "The Giants lost 9-1 in WHL play on Sunday.",
+                                  "She starred in a Harold Finch play last year.",
+                                  'She appears in the Kestrel show "The Client List" this year.',
+                                  "She saw the Harry Potter film again.")
+    assert not {text for text, label in labels if label == "WORK_OF_ART"} & {"WHL", "Harold Finch", "Kestrel"}
+    assert ("Harry Potter", "WORK_OF_ART") in labels
 
 
 def test_the_maker_of_a_work_and_a_bylines_name_are_people(extractor):
