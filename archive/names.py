@@ -159,8 +159,10 @@ class People:
     """The longer people's names of an article, by the short names they begin
     or end with (the archive keeps its own in ``person_parts``)."""
 
-    def __init__(self, keys: Iterable[str]) -> None:
+    def __init__(self, keys: Iterable[str], first_named: dict[str, int] | None = None) -> None:
+        """``first_named``: where the article first names each of its names, in order."""
         self.by_part: dict[str, set[str]] = defaultdict(set)
+        self.first_named = first_named or {}
         for key in keys:
             for part in parts(key):
                 self.by_part[part].add(key)
@@ -168,10 +170,21 @@ class People:
     def full_name(self, key: str, kind: str | None) -> str | None:
         """The one longer person's name of the scope that a short name ("Putin",
         "De Mistura", "Serena") ends or begins, when there is exactly one and the
-        short name may join one (``joins``); else None."""
+        short name may join one (``joins``); else None. A surname that several
+        people of the article bear is the first named's when the article writes
+        it alone before it names the second: news writing gives those after
+        the first their first names ("Alexander Teves ... Teves lunged ... his
+        father Tom Teves")."""
         if not joins(key, kind, same_article=True):
             return None
-        return longest(key, lambda part: self.by_part.get(part, set()), kind)
+        found = longest(key, lambda part: self.by_part.get(part, set()), kind)
+        if found is None and " " not in key and key in self.first_named:
+            bearers = sorted((self.first_named.get(n, len(self.first_named)), n)
+                             for n in self.by_part.get(key, ()) if n.endswith(" " + key))
+            if len(bearers) > 1 and self.first_named[key] < bearers[1][0]:
+                first = bearers[0][1]
+                found = longest(first, lambda part: self.by_part.get(part, set()), "PERSON") or first
+        return found
 
 
 def longest(key: str, names_with_part, kind: str | None = None) -> str | None:

@@ -469,6 +469,22 @@ def test_a_short_name_joins_a_person_only_when_its_mentions_do_not_call_it_a_pla
     assert (people.full_name(short, kind) is not None) is joins
 
 
+def test_a_surname_two_people_bear_is_the_first_nameds_when_written_alone_before_the_second(extractor):
+    """"Alexander Teves ... Teves lunged ... his father Tom Teves": the surname
+    alone, written before the second bearer is named, is the first's, whatever
+    the model calls it; written alone only after both are named, it is no one's
+    in particular."""
+    [found] = extractor.extract([[
+        "Alexander Teves, 24, went to the midnight screening with Amanda Lindgren.",
+        "When the gunman opened fire, Teves lunged to shield Lindgren. Teves died there.",
+        "His father Tom Teves said his son was a hero.",
+        "Serena Williams and her sister Venus Williams won the doubles on Sunday.",
+        "Afterwards Williams said the final had been hard."]])
+    keys = {(m.text, m.key) for m in found}
+    assert ("Teves", "alexander teves") in keys and ("Tom Teves", "tom teves") in keys
+    assert ("Williams", "williams") in keys
+
+
 def test_across_the_archive_a_name_called_a_town_joins_no_person():
     """Outside the article that writes the longer name, a name the model calls a
     town is as often a club's or a firm's that a wrong person's name ends in."""
