@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 # Changes to how mentions are linked into entities (the vote, the merges) bump
 # this: an archive linked by other rules is linked again on the next import.
-LINK_VERSION = "16"
+LINK_VERSION = "17"
 # How many other names the articles of two spellings of a person's name must
 # share for the spellings to be merged.
 VARIANT_EVIDENCE = 2
@@ -254,8 +254,11 @@ def _relink(db: "sqlite_utils.Database", aliases: Aliases, names: list[str], art
     spelled = dict(conn.execute("SELECT name_key, variant_of FROM name_variants"))  # a few rows: merges are rare
     # 3. The entity of each pending name, and of each short name a changed
     # longer name (or spelling) may take or leave.
-    shorts = sorted(({p for k in was ^ now for p in parts(k)} | {n for k in respelled for n in (k, *parts(k))})
-                    - set(names))
+    # A surname's most named bearer (``_most_named``) may change with the
+    # counts of any pending person's name: its surname is worked out again too.
+    surnames = {k.split()[-1] for k in names if k in now}
+    shorts = sorted(({p for k in was ^ now for p in parts(k)} | {n for k in respelled for n in (k, *parts(k))}
+                     | surnames) - set(names))
     _temp(db, "link_shorts", "name_key TEXT PRIMARY KEY", [(k,) for k in shorts])
     kinds = dict(types)
     targets_before = {k: entity for k, (_, entity) in before.items()}
@@ -385,9 +388,35 @@ def _full_name(db: "sqlite_utils.Database", spelled: dict[str, str], key: str, k
     name counted once."""
     if not joins(key, kind):
         return None
-    # Spellings are merged in pairs: of three names, two at least are people apart.
-    return longest(key, lambda part: sorted({spelled.get(n, n) for (n,) in db.conn.execute(
-        "SELECT name_key FROM person_parts WHERE part = ? LIMIT 3", [part])}), kind)
+
+    def named_with(part: str) -> list[str]:
+        # Spellings are merged in pairs: of three names, two at least are people apart.
+        return sorted({spelled.get(n, n) for (n,) in db.conn.execute(
+            "SELECT name_key FROM person_parts WHERE part = ? LIMIT 3", [part])})
+
+    found = longest(key, named_with, kind)
+    if found is None and " " not in key and kind == "PERSON":
+        most = _most_named(db, spelled, key)
+        found = longest(most, named_with, "PERSON") or most if most is not None else None
+    return found
+
+
+def _most_named(db: "sqlite_utils.Database", spelled: dict[str, str], surname: str) -> str | None:
+    """Of the archive's people who bear a surname, the one its mentions name
+    more often than all the others together ("Obama" alone is Barack Obama's
+    beside Sasha Obama's few mentions); None when none is ("Williams"). Asked
+    only of a surname its own mentions call a person's: a body's name alone
+    ("Ford", "Charlton") is no one's, however many people bear it."""
+    bearers: Counter = Counter()
+    for name, mentions in db.conn.execute(
+            "SELECT p.name_key, coalesce(sum(c.mentions), 0) FROM person_parts p"
+            " LEFT JOIN name_counts c ON c.name_key = p.name_key WHERE p.part = ? GROUP BY p.name_key", [surname]):
+        if name.endswith(" " + surname):
+            bearers[spelled.get(name, name)] += mentions
+    if len(bearers) < 2:
+        return None
+    (top, most), *rest = sorted(bearers.items(), key=lambda b: (-b[1], b[0]))
+    return top if most > sum(n for _, n in rest) else None
 
 
 def _respell_people(db: "sqlite_utils.Database", aliases: Aliases, surnames: set[str],
