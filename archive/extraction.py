@@ -907,8 +907,8 @@ def _common_words(spans: list[_Span], paragraphs: Sequence[str], small: frozense
 _SENTENCE_START = re.compile(r"(?:^|[.!?:][\"'”’)]*\s+)[\"'“‘(]*$")
 # A town and its region's abbreviation, as wire copy writes them ("Moose Jaw,
 # Sask.", "WESTPORT, Wash."); not a day's ("Tuesday, Nov. 5").
-_TOWN_REGION = re.compile(r"(?<![\w'’-])([A-Z][\w'’-]*(?:[ -][A-Z][\w'’-]*){0,2}),\s((?:[A-Z]\.){2,3}|[A-Z][a-z]{1,4}\.)"
-                          r"(?=[\s,;:)]|$)(?!\s*\d)")
+_TOWN_REGION = re.compile(r"(?<![\w'’-])([A-Z][\w'’-]*(?:[ -][A-Z][\w'’-]*){0,2}),\s"
+                          r"((?:[A-Z]\.){2,3}|[A-Z][a-z]{1,4}\.)(?=[\s,;:)]|$)(?!\s*\d)")
 
 
 def _towns(index: int, text: str, spans: list[_Span]) -> list[_Span]:
