@@ -120,6 +120,13 @@ class Cleaned:
         return [line for line in self.lines if line.text]
 
 
+# A wire story's dateline on a line of its own, with its day ("WESTPORT, Wash.
+# July 24, 2012 (AP)"): ``{dateline}`` in a rule's pattern, and what the parser
+# reads the agency from. Its place is in capitals whatever the rule's case.
+DATELINE_ALONE = (r"(?-i:[A-Z][A-Z .'-]{1,40})(?:,\s[A-Z][\w.'-]*(?:\s[A-Z][\w.'-]*){0,2})?,?"
+                  r"\s[^()]{0,30}\d\s\({agencies}\)$")
+
+
 def _alternation(words: Iterable[str]) -> str:
     """The words as one group, longest first, so "Related news" wins over
     "Related"; a group, so that the pattern around it binds to all of them."""
@@ -133,6 +140,7 @@ def _compile(raw: dict, agencies: Sequence[str], origin: str) -> Rule:
     pattern = raw.get("pattern")
     if not pattern:
         raise RulesError(f"{origin}: rule {name!r} has no pattern")
+    pattern = pattern.replace("{dateline}", DATELINE_ALONE)
     pattern = pattern.replace("{agencies}", "(?-i:" + _alternation(agencies) + ")")
     if "{words}" in pattern:
         if not raw.get("words"):

@@ -525,8 +525,8 @@ _NOT_WITH_THE = frozenset({"PERSON", "EVENT", "FAC", "LOC"})
 
 
 def _named_place(name: str) -> bool:
-    """A place the gazetteer knows, with "The" or without ("The Hague", "The Gambia")."""
-    return name_key(name) in gazetteer.places() or name_key("the " + name) in gazetteer.places()
+    """A place the gazetteer knows ("The Hague": names are compared without a leading "the")."""
+    return name_key(name) in gazetteer.places()
 
 
 # Capitalised words in a row, within one sentence.
@@ -909,6 +909,8 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:][\"'”’)]*\s+)[\"'“‘(]*$")
 # Sask.", "WESTPORT, Wash."); not a day's ("Tuesday, Nov. 5").
 _TOWN_REGION = re.compile(r"(?<![\w'’-])([A-Z][\w'’-]*(?:[ -][A-Z][\w'’-]*){0,2}),\s"
                           r"((?:[A-Z]\.){2,3}|[A-Z][a-z]{1,4}\.)(?=[\s,;:)]|$)(?!\s*\d)")
+# Words that begin the run before the abbreviation, not the town's name.
+_NOT_TOWN = _FUNCTION_WORDS | _LEADING
 
 
 def _towns(index: int, text: str, spans: list[_Span]) -> list[_Span]:
@@ -919,13 +921,14 @@ def _towns(index: int, text: str, spans: list[_Span]) -> list[_Span]:
     is no town, nor an item of a list of names."""
     for m in _TOWN_REGION.finditer(text):
         region = gazetteer.region_abbreviated(m.group(2))
+        if region is None:
+            continue
         (a, b), (c, d) = m.span(1), m.span(2)
         words = text[a:b].split(" ")
-        while len(words) > 1 and (words[0].lower() in _FUNCTION_WORDS | _LEADING  # "At Moose Jaw, Sask."
-                                  or words[0].endswith(("'s", "’s"))):  # "NECC's Framingham, Mass."
-            a += len(words.pop(0)) + 1
-        if region is None or _first_name(words[0]) or text[max(0, a - 2):a] == ", ":
-            continue  # no region, a person's name, or a list's item ("Vignal, Prso, Novo.")
+        while len(words) > 1 and (words[0].lower() in _NOT_TOWN or words[0].endswith(("'s", "’s"))):
+            a += len(words.pop(0)) + 1  # "At Moose Jaw, Sask.", "NECC's Framingham, Mass."
+        if _first_name(words[0]) or text[max(0, a - 2):a] == ", ":
+            continue  # a person's name, or a list's item ("Vignal, Prso, Novo.")
         spans = [s for s in spans if s.end <= a or s.start >= d]
         spans += [_Span(index, a, b, text[a:b], "GPE", source="context"),
                   _Span(index, c, d, text[c:d], "GPE", Alias(region, "GPE", (region, text[c:d])))]

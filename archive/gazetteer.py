@@ -161,12 +161,17 @@ PREFIX_LETTERS = 3
 
 
 @lru_cache(maxsize=1)
-def _abbreviating_regions() -> tuple[str, ...]:
+def _abbreviating_regions() -> tuple[tuple[str, str, str], ...]:
+    """Each region of ``ABBREVIATING``: its name, its folded letters, its initials."""
     import pycountry
 
-    return tuple(sorted(subdivision_names(s.name)[0] for code in ABBREVIATING
-                        for s in pycountry.subdivisions.get(country_code=code)
-                        if s.parent_code is None and s.type in _ABBREVIATED_LEVELS))
+    from .names import name_key
+
+    names = sorted(subdivision_names(s.name)[0] for code in ABBREVIATING
+                   for s in pycountry.subdivisions.get(country_code=code)
+                   if s.parent_code is None and s.type in _ABBREVIATED_LEVELS)
+    return tuple((name, name_key(name).replace(" ", ""),
+                  "".join(w[0] for w in name_key(name).split() if w not in _NOT_INITIALLED)) for name in names)
 
 
 def _subsequence(short: str, name: str) -> bool:
@@ -181,16 +186,12 @@ def region_abbreviated(abbreviation: str) -> str | None:
     its name in order ("Sask.", "Calif.", "Fla."), a region it begins
     preferred (``PREFIX_LETTERS``); None when none or several are ("Ala.":
     Alabama, Alaska or Alberta)."""
-    from .names import name_key
-
+    regions = _abbreviating_regions()
     short = abbreviation.rstrip(".")
     if "." in short:
-        initials = short.replace(".", "").casefold()
-        found = [r for r in _abbreviating_regions()
-                 if "".join(w[0] for w in name_key(r).split() if w not in _NOT_INITIALLED) == initials]
+        found = [name for name, _, initials in regions if initials == short.replace(".", "").casefold()]
     else:
         short = short.casefold()
-        folded = {r: name_key(r).replace(" ", "") for r in _abbreviating_regions()}
-        found = [r for r, f in folded.items() if len(short) >= PREFIX_LETTERS and f.startswith(short)] or \
-                [r for r, f in folded.items() if f[0] == short[0] and _subsequence(short, f)]
+        found = [name for name, letters, _ in regions if len(short) >= PREFIX_LETTERS and letters.startswith(short)] \
+            or [name for name, letters, _ in regions if letters[0] == short[0] and _subsequence(short, letters)]
     return found[0] if len(found) == 1 else None

@@ -397,7 +397,8 @@ def _full_name(db: "sqlite_utils.Database", spelled: dict[str, str], key: str, k
     found = longest(key, named_with, kind)
     if found is None and " " not in key and kind == "PERSON":
         most = _most_named(db, spelled, key)
-        found = longest(most, named_with, "PERSON") or most if most is not None else None
+        if most is not None:
+            found = longest(most, named_with, "PERSON") or most
     return found
 
 

@@ -177,13 +177,14 @@ class People:
         father Tom Teves")."""
         if not joins(key, kind, same_article=True):
             return None
-        found = longest(key, lambda part: self.by_part.get(part, set()), kind)
+        def named_with(part: str) -> set[str]:
+            return self.by_part.get(part, set())
+
+        found = longest(key, named_with, kind)
         if found is None and " " not in key and key in self.first_named:
-            bearers = sorted((self.first_named.get(n, len(self.first_named)), n)
-                             for n in self.by_part.get(key, ()) if n.endswith(" " + key))
+            bearers = sorted((self.first_named[n], n) for n in named_with(key) if n.endswith(" " + key))
             if len(bearers) > 1 and self.first_named[key] < bearers[1][0]:
-                first = bearers[0][1]
-                found = longest(first, lambda part: self.by_part.get(part, set()), "PERSON") or first
+                found = longest(bearers[0][1], named_with, "PERSON") or bearers[0][1]
         return found
 
 

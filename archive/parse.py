@@ -9,7 +9,7 @@ from typing import Sequence
 
 
 from . import detect, language, provenance
-from .clean import Cleaned, Line, Removed, RuleSet
+from .clean import DATELINE_ALONE, Cleaned, Line, Removed, RuleSet
 
 # A title line is short and does not end like a sentence of body text.
 TITLE_MAX_CHARS = 200
@@ -310,5 +310,4 @@ def _dateline(agencies: tuple[str, ...]) -> re.Pattern[str]:
     or a dateline on a line of its own, with the day: "WESTPORT, Wash. July 24, 2012 (AP)"."""
     names = "|".join(re.escape(a) for a in sorted(agencies, key=len, reverse=True))
     return re.compile(rf"^[A-Z][A-Z .'-]{{1,40}}(?:,\s[A-Z][\w .'-]{{1,40}})?\s\((?P<agency>{names})\)\s?[-–—]"
-                      rf"|^[A-Z][A-Z .'-]{{1,40}}(?:,\s[A-Z][\w.'-]*(?:\s[A-Z][\w.'-]*){{0,2}})?,?"
-                      rf"\s[^()]{{0,30}}\d\s\((?P<alone>{names})\)$")
+                      "|^" + DATELINE_ALONE.replace("{agencies}", f"(?P<alone>{names})"))
