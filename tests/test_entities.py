@@ -895,6 +895,28 @@ def test_a_results_words_say_a_team_a_clubs_or_a_nations(extractor):
     assert player.source == "model"
 
 
+def test_names_listed_together_are_of_one_kind(extractor):
+    """"Nokia, Sagem, Sony and Thomson": the one the model calls a person,
+    where all the others are bodies, is a body. A place the gazetteer knows
+    counts as a place, and stays one, whatever the model calls it; a clause's
+    comma or a sentence's "and" makes no list."""
+    labels = labels_of(
+        extractor,
+        "Consumer electronics companies such as Nokia, Sagem, Sony and Thomson are gearing up for production.",
+        "In June, former champions Zambia will host Lesotho, Malawi and Swaziland in the third group in Lusaka.",
+    )
+    assert ("Sagem", "ORG") in labels
+    assert {("Lesotho", "GPE"), ("Malawi", "GPE"), ("Swaziland", "GPE")} <= labels
+    import re
+
+    from archive.extraction import _Span, _coordinated
+
+    text = "Based in Bethesda, Md., Lockheed Martin makes aircraft."
+    spans = [_Span(0, m.start(), m.end(), m.group(), label)
+             for m, label in zip(re.finditer(r"Bethesda|Md\.|Lockheed Martin", text), ("GPE", "GPE", "ORG"))]
+    assert _coordinated(text, spans) == spans
+
+
 def test_a_seed_is_a_player(extractor):
     """"X, the third seed," and "top seed Y": a tournament's seeds are players."""
     labels = labels_of(extractor, "Myskina, the third seed, now plays Kirilenko.",
