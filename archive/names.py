@@ -187,11 +187,31 @@ class People:
             return self.by_part.get(part, set())
 
         found = longest(key, named_with, kind)
+        if found is None and kind == "PERSON":
+            found = self._short_for(key)
         if found is None and " " not in key and key in self.first_named:
             bearers = sorted((self.first_named[n], n) for n in named_with(key) if n.endswith(" " + key))
             if len(bearers) > 1 and self.first_named[key] < bearers[1][0]:
                 found = longest(bearers[0][1], named_with, "PERSON") or bearers[0][1]
         return found
+
+
+    def _short_for(self, key: str) -> str | None:
+        """The one person of the article whose first name a first name written
+        alone begins, as a short form of it ("Alex" of "Alexander Teves", "Chris"
+        of "Christopher Reeve"), when no one of the article bears it in full."""
+        if " " in key or len(key) < SHORT_FORM_LETTERS or key not in gazetteer.given_names():
+            return None
+        firsts = {name.split()[0] for names in self.by_part.values() for name in names}
+        if key in firsts:
+            return None
+        found = {name for names in self.by_part.values() for name in names
+                 if name.split()[0].startswith(key) and name.split()[0] in gazetteer.given_names()}
+        return found.pop() if len(found) == 1 else None
+
+
+# A first name written short has this many letters at least ("Alex", "Chris"; not "Al" or "Jo").
+SHORT_FORM_LETTERS = 3
 
 
 def longest(key: str, names_with_part, kind: str | None = None) -> str | None:

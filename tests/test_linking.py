@@ -181,6 +181,22 @@ def test_an_initial_joins_the_full_name_its_article_writes():
     assert People(["dana j okafor", "dana k okafor"]).full_name("dana okafor", "PERSON") is None
 
 
+def test_a_first_name_written_short_joins_the_one_person_whose_first_name_it_begins():
+    """"Alex" of the article's one Alexander, "Tim" of its one Timothy: a
+    first name's short form, in an article that names no one by it in full."""
+    from archive.names import People
+
+    assert People(["alexander okafor", "tom okafor"]).full_name("alex", "PERSON") == "alexander okafor"
+    assert People(["timothy brightwater"]).full_name("tim", "PERSON") == "timothy brightwater"
+    # Someone of the article bears it in full, or two people's first names begin with it.
+    assert People(["alexander okafor", "alex brightwater"]).full_name("alex", "PERSON") == "alex brightwater"
+    assert People(["christopher okafor", "christine okafor"]).full_name("chris", "PERSON") is None
+    # Too short to tell ("Al"), no first name of the dictionary, or not called a person.
+    assert People(["alan okafor"]).full_name("al", "PERSON") is None
+    assert People(["twitter direct message"]).full_name("twit", "PERSON") is None
+    assert People(["alexander okafor"]).full_name("alex", "ORG") is None
+
+
 def test_a_lone_word_is_a_person_on_the_models_word_only_once_named_in_full(db_path, ruleset, fake_extractor,
                                                                               tmp_path):
     """The model calls Zorbex a person and, in capitals, an organisation: an
