@@ -935,6 +935,22 @@ def test_a_town_after_in_is_a_place_though_the_model_calls_it_a_body(extractor):
     assert ("Google", "ORG", "model") in found
 
 
+def test_a_name_the_model_passes_over_after_a_role_is_a_persons(extractor):
+    """"coach Rinus Michels", "central defender Igor Jauregi": a role, then a
+    run of two or three capitalised words the model did not read, is a
+    person, whether or not the dictionary knows the first name; a run that
+    ends in a body's or place's word is not ("captain Marlow City")."""
+    labels = labels_of(
+        extractor,
+        'Legendary Dutch coach Rinus Michels, the man credited with developing "total football", has died aged 77.',
+        "Special permission from the Spanish FA came after an injury to central defender Igor Jauregi.",
+    )
+    assert {("Rinus Michels", "PERSON"), ("Igor Jauregi", "PERSON")} <= labels
+    from archive.extraction import _unread
+
+    assert _unread("He will be captain Marlow City from next season.", [], frozenset()) == []
+
+
 def test_a_seed_is_a_player(extractor):
     """"X, the third seed," and "top seed Y": a tournament's seeds are players."""
     labels = labels_of(extractor, "Myskina, the third seed, now plays Kirilenko.",
