@@ -87,6 +87,15 @@ def writer(folder, db, ruleset, extractor):
     return write
 
 
+@pytest.fixture
+def written(db_path, ruleset, fake_extractor, tmp_path):
+    """A fresh archive, and a function that saves a file and imports it into it."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    db = store.open_db(db_path)
+    return db, writer(folder, db, ruleset, fake_extractor)
+
+
 @pytest.mark.parametrize("seed", range(2 if QUICK else 6))
 def test_linking_step_by_step_is_linking_everything(seed, db_path, ruleset, fake_extractor, tmp_path):
     rng = random.Random(seed)
@@ -197,16 +206,11 @@ def test_a_first_name_written_short_joins_the_one_person_whose_first_name_it_beg
     assert People(["alexander okafor"]).full_name("alex", "ORG") is None
 
 
-def test_a_lone_word_is_a_person_on_the_models_word_only_once_named_in_full(db_path, ruleset, fake_extractor,
-                                                                              tmp_path):
+def test_a_lone_word_is_a_person_on_the_models_word_only_once_named_in_full(written, fake_extractor):
     """The model calls Zorbex a person and, in capitals, an organisation: an
     organisation, until an article names a Zorbex in full; a cue (Mr Quillex)
     is believed without one."""
-    folder = tmp_path / "in"
-    folder.mkdir()
-    db = store.open_db(db_path)
-
-    write = writer(folder, db, ruleset, fake_extractor)
+    db, write = written
 
     def entity_of(key):
         return linked(db, key, "e.key, e.type")
@@ -222,13 +226,8 @@ def test_a_lone_word_is_a_person_on_the_models_word_only_once_named_in_full(db_p
     assert rows(db.conn) == relinked_whole(db, fake_extractor.aliases)
 
 
-def test_two_spellings_of_one_name_are_one_person_when_their_articles_agree(db_path, ruleset, fake_extractor,
-                                                                            tmp_path):
-    folder = tmp_path / "in"
-    folder.mkdir()
-    db = store.open_db(db_path)
-
-    write = writer(folder, db, ruleset, fake_extractor)
+def test_two_spellings_of_one_name_are_one_person_when_their_articles_agree(written, fake_extractor):
+    db, write = written
 
     def entity_of(key):
         return linked(db, key, "e.name")[0]
@@ -253,13 +252,10 @@ def test_two_spellings_of_one_name_are_one_person_when_their_articles_agree(db_p
     assert rows(db.conn) == relinked_whole(db, fake_extractor.aliases)
 
 
-def test_a_first_name_written_short_is_one_spelling_of_the_full_name(db_path, ruleset, fake_extractor, tmp_path):
+def test_a_first_name_written_short_is_one_spelling_of_the_full_name(written, fake_extractor):
     """"Rafa Holm" and "Rafael Holm", in articles that agree: one person, the
     short form a spelling of the full one, as one letter apart is."""
-    folder = tmp_path / "in"
-    folder.mkdir()
-    db = store.open_db(db_path)
-    write = writer(folder, db, ruleset, fake_extractor)
+    db, write = written
     write("a.txt", "One\n\nRafael Holm met officials in Vienna on Monday. ACME and Rafael Holm spoke. Rafael Holm left.\n")
     write("b.txt", "Two\n\nRafa Holm met officials in Aleppo on Friday.\n")
     assert linked(db, "rafa holm", "e.name")[0] == "Rafa Holm"  # nothing in common but the names
@@ -272,15 +268,12 @@ def test_a_first_name_written_short_is_one_spelling_of_the_full_name(db_path, ru
     assert not spelled_alike("omar rafa holm", "omar rafael holm")  # a first name's short form, not a middle one's
 
 
-def test_a_surname_alone_is_its_most_named_bearers_as_the_counts_change(db_path, ruleset, fake_extractor, tmp_path):
+def test_a_surname_alone_is_its_most_named_bearers_as_the_counts_change(written, fake_extractor):
     """"Mr Vance" in an article that names no Vance in full: the person of the
     archive the mentions name more often than all other Vances together, or
     no one; worked out again as imports and edits change the counts, as a
     linking of everything would."""
-    folder = tmp_path / "in"
-    folder.mkdir()
-    db = store.open_db(db_path)
-    write = writer(folder, db, ruleset, fake_extractor)
+    db, write = written
     write("a.txt", "One\n\nMr Vance spoke to the council on Monday.\n")
     write("b.txt", "Two\n\nLena Vance met Omar Vance on Friday.\n")
     assert linked(db, "vance", "e.name")[0] == "Vance"  # one mention each: no one's in particular
