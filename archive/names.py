@@ -195,7 +195,6 @@ class People:
                 found = longest(bearers[0][1], named_with, "PERSON") or bearers[0][1]
         return found
 
-
     def _short_for(self, key: str) -> str | None:
         """The one person of the article whose first name a first name written
         alone begins, as a short form of it ("Alex" of "Alexander Teves", "Chris"
@@ -296,22 +295,17 @@ VARIANT_LETTERS = 4
 def spelled_alike(a: str, b: str) -> bool:
     """Whether two people's names may be one name spelled two ways: the same
     surname and number of words, the rest one letter apart (a letter changed,
-    added or left out), or the first name written short ("Rafa", "Rafael"),
-    and each part that differs long enough to be told apart."""
+    added or left out) and each part that differs long enough to be told apart."""
     from rapidfuzz.distance import Levenshtein
 
     first, second = a.split(), b.split()
     if a == b or len(first) != len(second) or len(first) < 2 or first[-1] != second[-1]:
         return False
-    differ = [(i, x, y) for i, (x, y) in enumerate(zip(first[:-1], second[:-1])) if x != y]
+    differ = [(x, y) for x, y in zip(first[:-1], second[:-1]) if x != y]
     if len(differ) != 1:
         return False
-    at, x, y = differ[0]
-    if min(len(x), len(y)) < VARIANT_LETTERS:
-        return False
-    # A first name and its short form ("Rafa" and "Rafael") are one person's as often.
-    short, full = sorted((x, y), key=len)
-    return Levenshtein.distance(x, y) == 1 or at == 0 and full.startswith(short)
+    x, y = differ[0]
+    return min(len(x), len(y)) >= VARIANT_LETTERS and Levenshtein.distance(x, y) == 1
 
 
 def variants(names: Iterable[str], evidence, mentions) -> dict[str, tuple[str, str]]:

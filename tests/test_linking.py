@@ -252,22 +252,6 @@ def test_two_spellings_of_one_name_are_one_person_when_their_articles_agree(writ
     assert rows(db.conn) == relinked_whole(db, fake_extractor.aliases)
 
 
-def test_a_first_name_written_short_is_one_spelling_of_the_full_name(written, fake_extractor):
-    """"Rafa Holm" and "Rafael Holm", in articles that agree: one person, the
-    short form a spelling of the full one, as one letter apart is."""
-    db, write = written
-    write("a.txt", "One\n\nRafael Holm met officials in Vienna on Monday. ACME and Rafael Holm spoke. Rafael Holm left.\n")
-    write("b.txt", "Two\n\nRafa Holm met officials in Aleppo on Friday.\n")
-    assert linked(db, "rafa holm", "e.name")[0] == "Rafa Holm"  # nothing in common but the names
-    write("c.txt", "Three\n\nRafa Holm met officials in Vienna on Friday. ACME would answer.\n")
-    assert linked(db, "rafa holm", "e.name")[0] == "Rafael Holm"  # the spelling mentioned more is kept
-    assert rows(db.conn) == relinked_whole(db, fake_extractor.aliases)
-    from archive.names import spelled_alike
-
-    assert not spelled_alike("tim holm", "timothy holm")  # too short to tell apart
-    assert not spelled_alike("omar rafa holm", "omar rafael holm")  # a first name's short form, not a middle one's
-
-
 def test_a_surname_alone_is_its_most_named_bearers_as_the_counts_change(written, fake_extractor):
     """"Mr Vance" in an article that names no Vance in full: the person of the
     archive the mentions name more often than all other Vances together, or
