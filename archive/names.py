@@ -169,7 +169,8 @@ class People:
         """``first_named``: where the article first names each of its names, in order."""
         self.by_part: dict[str, set[str]] = defaultdict(set)
         self.first_named = first_named or {}
-        for key in keys:
+        self.names = frozenset(keys)
+        for key in self.names:
             for part in parts(key):
                 self.by_part[part].add(key)
 
@@ -183,6 +184,7 @@ class People:
         father Tom Teves")."""
         if not joins(key, kind, same_article=True):
             return None
+
         def named_with(part: str) -> set[str]:
             return self.by_part.get(part, set())
 
@@ -201,12 +203,12 @@ class People:
         of "Christopher Reeve"), when no one of the article bears it in full."""
         if " " in key or len(key) < SHORT_FORM_LETTERS or key not in gazetteer.given_names():
             return None
-        firsts = {name.split()[0] for names in self.by_part.values() for name in names}
-        if key in firsts:
+        firsts = {name: name.split()[0] for name in self.names}
+        if key in firsts.values():
             return None
-        found = {name for names in self.by_part.values() for name in names
-                 if name.split()[0].startswith(key) and name.split()[0] in gazetteer.given_names()}
-        return found.pop() if len(found) == 1 else None
+        found = [name for name, first in firsts.items()
+                 if first.startswith(key) and first in gazetteer.given_names()]
+        return found[0] if len(found) == 1 else None
 
 
 # A first name written short has this many letters at least ("Alex", "Chris"; not "Al" or "Jo").
