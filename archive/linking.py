@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 # Changes to how mentions are linked into entities (the vote, the merges) bump
 # this: an archive linked by other rules is linked again on the next import.
-LINK_VERSION = "21"
+LINK_VERSION = "22"
 # How many other names the articles of two spellings of a person's name must
 # share for the spellings to be merged.
 VARIANT_EVIDENCE = 2
@@ -468,7 +468,9 @@ def _entity_rows(db: "sqlite_utils.Database", aliases: Aliases, keys: list[str])
     (a short name written far more often than its longer name knows better
     what it names: "Fiat", in "Fiat Auto"), except where the joining itself
     labelled it. Its name is its most written spelling of two words or more
-    ("Tim Henman", not the one "Briton Tim Henman" it joined). An entity no
+    ("Tim Henman", not the one "Briton Tim Henman" it joined), a first name
+    before an initial ("David Humphreys", though line-ups write "D
+    Humphreys" more often). An entity no
     name makes any more has no row. Read for all of them at once: one link
     touches thousands."""
     conn = db.conn
@@ -512,7 +514,7 @@ def _entity_row(db: "sqlite_utils.Database", aliases: Aliases, entity: str, coun
         name = alias.name
     else:
         full = [t for t in texts if " " in name_key(t)] or [t for t in texts if name_key(t) == entity] or list(texts)
-        name = max(full, key=lambda t: (texts[t], name_key(t) == entity, len(t), t))
+        name = max(full, key=lambda t: (len(name_key(t).split()[0]) > 1, texts[t], name_key(t) == entity, len(t), t))
     spellings = [t for t, _ in texts.most_common()]
     if alias is not None and alias.key == entity:
         spellings = list(dict.fromkeys([*spellings, *alias.names]))

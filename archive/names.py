@@ -120,9 +120,10 @@ def body_first(key: str, first: Counter | None, aliases: "Aliases") -> bool:
     alone, is called a body's, and is no first name of the dictionary. A
     person's first name alone is a person's, so the longer name the model
     calls a person's ("Xbox Live", "Mac Mini", "Fiat Auto") is the body's,
-    or a thing of it, when the word alone is called a body's at least as often."""
+    or a thing of it, when the word alone is called a body's at least as often.
+    An initial is no body's name ("L Deacon", though "L" alone is one's)."""
     words = key.split()
-    return len(words) >= 2 and bool(first) and words[0] not in gazetteer.given_names() \
+    return len(words) >= 2 and bool(first) and len(words[0]) > 1 and words[0] not in gazetteer.given_names() \
         and vote(words[0], first, aliases) == "ORG"
 
 

@@ -951,6 +951,40 @@ def test_a_name_the_model_passes_over_after_a_role_is_a_persons(extractor):
     assert _unread("He will be captain Marlow City from next season.", [], frozenset()) == []
 
 
+def test_a_surname_after_an_initial_is_a_persons_as_line_ups_write_it(extractor):
+    """Line-ups and results write players as an initial and a surname, in lists
+    the model reads as bodies and towns ("M Bortolami", "G Jenkins"), or it
+    reads the surname alone ("B Hinshelwood"): each is a person, a surname that
+    is also a town's among them ("C Paterson"). A compass point's initial before
+    a place is the place ("S Africa"); "I" and "A" are words, and a letter after
+    a word is no initial ("vitamin D")."""
+    labels = labels_of(
+        extractor,
+        "R de Marigny; Mirco Bergamasco, C Stoica, A Masi, L Nitoglia; L Orquera, A Troncon; A Lo Cicero, "
+        "F Ongaro, M Castrogiovanni; S Dellape, M Bortolami (capt); A Persico, D Dal Maso, S Parisse.",
+        "G Thomas (capt); H Luscombe, T Shanklin, G Henson, S Williams; S Jones, D Peel; G Jenkins, M Davies, "
+        "A Jones; B Cockbain, R Sidoli; J Thomas, M Williams, M Owen.",
+        "- M Blair (Edinburgh), A Craig (Glasgow), C Cusiter (Borders), S Danielli (Borders), "
+        "B Hinshelwood (Worcester), C Paterson (Edinburgh), G Ross (Leeds)",
+    )
+    people = {"M Bortolami", "S Parisse", "S Dellape", "C Stoica", "L Nitoglia", "L Orquera", "G Jenkins",
+              "D Peel", "S Jones", "B Hinshelwood", "C Paterson", "C Cusiter"}
+    assert {(name, "PERSON") for name in people} <= labels
+    labels = labels_of(extractor, "Officials from N Ireland and S Africa met vitamin D researchers.")
+    assert not {text for text, label in labels if label == "PERSON"}
+    from archive.extraction import _initialled
+
+    assert not _initialled(["I", "Heart", "Huckabees"]) and not _initialled(["K", "Street"])
+    assert _initialled(["R", "O'Gara"]) and _initialled(["P", "de", "Villiers"])
+    # "L" written alone is a body's (a league's table, a "W/L" column): "L Deacon" is still no body's.
+    from collections import Counter
+
+    from archive.names import body_first
+
+    aliases = entities.load_aliases()
+    assert not body_first("l deacon", Counter(ORG=5), aliases) and body_first("xbox live", Counter(ORG=5), aliases)
+
+
 def test_two_bodies_names_joined_by_a_dash_are_a_pair_neither_stands_for(extractor):
     """"the merged Gazprom-Rosneft group": Gazprom and Rosneft, written alone
     too, are two bodies, and neither is a short form of the pair's name."""

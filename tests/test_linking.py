@@ -336,3 +336,13 @@ def test_a_longer_name_that_begins_with_a_bodys_name_is_the_bodys(longer_first, 
     assert db.execute("SELECT name, type, mention_count FROM entities WHERE key = 'acme'").fetchone() == (
         "ACME", "ORG", 6)
     assert rows(db.conn) == relinked_whole(db, fake_extractor.aliases)
+
+
+def test_an_entity_is_named_by_its_first_name_not_by_an_initial_written_more_often(written, fake_extractor):
+    """Line-ups write "D Humphreys" in every match report, the text "David
+    Humphreys" once: the person's name on the site is the one written in full."""
+    db, write = written
+    write("a.txt", "Ulster win\n\nDavid Humphreys kicked the winning goal in Belfast.\n")
+    write("b.txt", "Line-ups\n\nUlster: D Humphreys, T Bowe.\n\nReplacements: D Humphreys.\n")
+    assert linked(db, "d humphreys", "e.key, e.name") == ("david humphreys", "David Humphreys")
+    assert rows(db.conn) == relinked_whole(db, fake_extractor.aliases)
