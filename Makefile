@@ -22,9 +22,9 @@ import: install
 serve: import
 	$(BIN)/archive serve --db $(DB)
 
-# The whole suite: what CI runs.
+# The whole suite: what CI runs, on two processes (the machines have two cores).
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 # The quick loop: every module, without the slow tests (killed imports, big files,
 # the browser, a fresh install), each property test with a tenth of its examples,
