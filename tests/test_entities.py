@@ -1026,6 +1026,17 @@ def test_a_name_ending_in_a_models_code_is_a_product_and_no_entity(extractor):
     assert {("BMW", "ORG"), ("Airbus", "ORG"), ("BBC Radio 4", "ORG")} <= labels
 
 
+def test_a_name_at_the_head_of_a_quoted_title_is_the_works(extractor):
+    """"Harry Potter and the Deathly Hallows - Part 2": a name that opens a title
+    in quotes, every word after it capitalised but the small ones, is the
+    work's name; speech quoted after a name is written in small letters."""
+    labels = labels_of(extractor, 'It was the third-highest opening weekend ever, after "The Avengers" and '
+                                  '"Harry Potter and the Deathly Hallows - Part 2," and ahead of the rest.',
+                       '"Obama is wrong," said Tom Smith.')
+    assert ("Harry Potter", "WORK_OF_ART") in labels and ("Harry Potter", "PERSON") not in labels
+    assert ("Obama", "PERSON") in labels
+
+
 def test_two_bodies_names_joined_by_a_dash_are_a_pair_neither_stands_for(extractor):
     """"the merged Gazprom-Rosneft group": Gazprom and Rosneft, written alone
     too, are two bodies, and neither is a short form of the pair's name."""
