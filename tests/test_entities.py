@@ -1037,6 +1037,17 @@ def test_a_name_at_the_head_of_a_quoted_title_is_the_works(extractor):
     assert ("Obama", "PERSON") in labels
 
 
+def test_a_town_named_like_a_person_before_its_regions_abbreviation_is_a_place(extractor):
+    """"Sierra Vista, Ariz.": a town whose first word is a first name is still a
+    town before its region's abbreviation when the gazetteer has it; a
+    person's name there is no town ("Jane Roe, Ariz.")."""
+    labels = labels_of(extractor, "Moviegoers in Sierra Vista, Ariz., panicked when a man appeared.")
+    assert ("Sierra Vista", "GPE") in labels
+    from archive.extraction import _towns
+
+    assert not [s for s in _towns(0, "He met Jane Roe, Ariz., on Monday.", []) if s.text == "Jane Roe"]
+
+
 def test_two_bodies_names_joined_by_a_dash_are_a_pair_neither_stands_for(extractor):
     """"the merged Gazprom-Rosneft group": Gazprom and Rosneft, written alone
     too, are two bodies, and neither is a short form of the pair's name."""
