@@ -233,7 +233,7 @@ class Extractor:
             cued = _cue(text, a, b, piece_label)
             if self._people_noun(text[a:b]) or ((gazetteer.language(text[a:b]) or gazetteer.people_of_nation(text[a:b]))
                                                 and _word_before(text, a).lower() not in HONORIFICS):
-                # "the Frenchman", "the Welsh", "the Scots", "Ugandans": a nationality, as "the French"
+                # "the Frenchman", "the Welsh", "Ugandans": a nationality, as "the French"
                 # is; "Mr Irish" is no people
                 cued = "NORP"
             elif text[a - 1:a] == " " and self._people_noun(_word_before(text, a)):
@@ -578,6 +578,8 @@ _THE_INSIDE = re.compile(r"\b(?!(?:at|in|near|from|to|into|and|or)\s)[a-z][\w'â€
 _NOT_WITH_THE = frozenset({"PERSON", "EVENT", "FAC", "LOC"})
 
 
+# An initial: any capital but "A" and "I", which are words.
+_INITIAL = r"[B-HJ-Z]\.?"
 # A surname as written after an initial: "Jenkins", "O'Gara", "McMillan", "Sowden-Taylor".
 _SURNAME = re.compile(r"(?:Mc|Mac|O['â€™])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?")
 
@@ -588,7 +590,7 @@ def _initialled(words: list[str]) -> bool:
     name, as line-ups and results write it ("C Paterson", though Paterson is
     a town); not a place's written short ("S Africa", "N Ireland") nor a name
     whose last word says it is a body's or a place's ("K Street")."""
-    if not 2 <= len(words) <= 3 or not re.fullmatch(r"[B-HJ-Z]\.?", words[0]):
+    if not 2 <= len(words) <= 3 or not re.fullmatch(_INITIAL, words[0]):
         return False
     if len(words) == 3 and words[1] not in PARTICLES:
         return False
@@ -756,7 +758,7 @@ def _in_context(text: str, spans: list["_Span"]) -> list["_Span"]:
 
 # An initial right before a word, as a list writes it ("Wales: G Thomas; ... and
 # G Ross"): not "A" or "I", which are words, nor after a word ("vitamin D").
-_INITIAL_BEFORE = re.compile(r"(?:^|[,;:(]\s|\band\s)([B-HJ-Z]\.?) $")
+_INITIAL_BEFORE = re.compile(rf"(?:^|[,;:(]\s|\band\s)({_INITIAL}) $")
 
 
 # A capitalised word right before a span.
@@ -776,9 +778,9 @@ def _joined(text: str, ents: list[tuple[int, int, str]]) -> list[tuple[int, int,
         initial = _INITIAL_BEFORE.search(text, max(0, start - 7), start)
         if initial and label != "DATE" and " " not in text[start:end] and (not out or out[-1][1] <= initial.start(1)):
             start = initial.start(1)
-        head = _HEAD_BEFORE.search(text, max(0, start - 40), start)
-        if head and label != "DATE" and text[start:end].split(" ", 1)[0] in _JOINING \
-                and (not out or out[-1][1] <= head.start(1)):
+        head = _HEAD_BEFORE.search(text, max(0, start - 40), start) \
+            if label != "DATE" and text[start:end].split(" ", 1)[0] in _JOINING else None
+        if head and (not out or out[-1][1] <= head.start(1)):
             # "Reporters Without Borders", of which the model read "Without Borders", a person's:
             # a capitalised word joins a body's or a work's name, never a person's.
             start, label = head.start(1), "ORG" if label == "PERSON" else label

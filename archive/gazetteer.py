@@ -6,8 +6,9 @@ more whose names have two words or more; and, as the bounds of what is a
 place at all, every town of 15,000, the cities' other names that begin as
 their names do, the continents and the regions' postal codes), people's
 first names (gender-guesser's dictionary of first names of 54 countries),
-languages' names (pycountry, ISO 639-1) and time zones' abbreviations (the
-time zone database, tzdata). A name here is evidence of its type, weighed in
+languages' names (pycountry, ISO 639-1), the nations' peoples' names their
+endings make ("Sri Lankan") and time zones' abbreviations (the time zone
+database, tzdata). A name here is evidence of its type, weighed in
 the vote beside what the model and the context say; never an override."""
 
 from __future__ import annotations
@@ -71,9 +72,7 @@ def people_of_nation(name: str) -> bool:
     key = name_key(name)
     if key in given_names() or key in nations():
         return False
-    for word in (key, key[:-1] if key.endswith("s") else None):
-        if not word:
-            continue
+    for word in (key, key[:-1]) if key.endswith("s") else (key,):
         for ending, before in _PEOPLE_ENDINGS:
             stem = word[:len(word) - len(ending)]
             if word.endswith(ending) and len(stem) >= PEOPLE_STEM and any(stem + b in nations() for b in before):
