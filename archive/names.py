@@ -60,18 +60,20 @@ KIND_HEADS = ORG_HEADS | PLACE_HEADS | EVENT_HEADS
 
 _DASHES = re.compile(r"[-‐‑‒–—_/]+")
 _NOT_NAME = re.compile(r"[^\w' &]+")
+_THE = re.compile(r"^the ")
+_POSSESSIVE = re.compile(r"(?:'s|')$")
 
 
 @lru_cache(maxsize=1 << 16)  # names recur: each is folded many times over an import and its linking
 def name_key(text: str) -> str:
     """How names compare: case, diacritics, quotes, dots, dashes, a leading "the"
     and a possessive do not make two names different."""
-    t = unicodedata.normalize("NFKD", text.translate(QUOTES))
-    t = "".join(c for c in t if not unicodedata.combining(c)).lower().replace(".", "")
-    t = _NOT_NAME.sub(" ", _DASHES.sub(" ", t))
+    t = text.translate(QUOTES)
+    if not t.isascii():  # most names are: nothing to take apart
+        t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+    t = _NOT_NAME.sub(" ", _DASHES.sub(" ", t.lower().replace(".", "")))
     t = " ".join(t.split())
-    t = re.sub(r"^the ", "", t)
-    return re.sub(r"(?:'s|')$", "", t).strip()
+    return _POSSESSIVE.sub("", _THE.sub("", t)).strip()
 
 
 def vote(key: str, counts: Counter, aliases: "Aliases", doubted: int = 0, first: Counter | None = None) -> str:

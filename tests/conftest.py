@@ -50,7 +50,7 @@ def pytest_configure(config):
     global SHARED, BBC
     SHARED = Path(config.getoption("--shared"))
     BBC = SHARED / "corpora" / "bbc-news"
-    config.addinivalue_line("markers", "slow: a real process killed, a big file, a browser or a fresh install;"
+    config.addinivalue_line("markers", "slow: a real process killed, a big file, a browser, a fresh install or the model over the whole gold;"
                                        " left out of the quick loop (make check)")
 
 
@@ -117,8 +117,9 @@ def seeded_db_path(tmp_path_factory, ruleset, extractor):
     return path
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def seeded_ds(seeded_db_path):
+    """One site for every test that only reads the seeds: making a Datasette costs more than most requests."""
     return make_datasette(seeded_db_path)
 
 

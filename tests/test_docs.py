@@ -8,6 +8,7 @@ from archive.cli import cli
 from .conftest import ROOT
 
 
+@pytest.mark.slow  # it scores the whole gold again, as the entity tests do in their own process
 def test_readme_is_up_to_date(capsys):
     # In this process: the README's evaluation table is the run the entity tests read.
     status = Cog().main(["cog", "--check", str(ROOT / "README.md")])

@@ -261,6 +261,7 @@ def test_only_the_pipes_ner_needs_are_loaded(extractor):
     assert extractor.nlp.pipe_names == ["ner"]
 
 
+@pytest.mark.slow  # the whole gold through the model twice, raw and imported; `make eval` is the quick way
 def test_scores_against_the_gold_beat_the_raw_model_and_the_floor():
     m = evaluate.measured()
     report = evaluate.report_all(m)

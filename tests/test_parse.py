@@ -9,7 +9,7 @@ from archive import provenance
 from archive.clean import clean
 from archive.parse import WALL_CHARS, _sentence_starts, _sentencizer, parse, sentences
 
-from .conftest import BBC, SEEDS
+from .conftest import BBC, SEEDS, examples
 
 
 def parsed(text, ruleset, given=None):
@@ -89,9 +89,9 @@ def test_sentence_starts_are_the_sentencizers_own():
     nlp = _sentencizer()
     texts = [" ".join(p.split()) for path in sorted(SEEDS.glob("*.txt")) for p in path.read_text(encoding="utf-8").split("\n\n")]
     if BBC.exists():
-        texts += [" ".join(p.split()) for path in sorted(BBC.rglob("*.txt"))[:300] for p in path.read_text(encoding="utf-8").split("\n\n")]
+        texts += [" ".join(p.split()) for path in sorted(BBC.rglob("*.txt"))[:examples(300)] for p in path.read_text(encoding="utf-8").split("\n\n")]
     rng = random.Random(7)
-    texts += [" ".join(rng.choices(TRICKY_WORDS, k=rng.randint(1, 30))) for _ in range(3_000)]
+    texts += [" ".join(rng.choices(TRICKY_WORDS, k=rng.randint(1, 30))) for _ in range(examples(3_000))]
     texts += ["  Two  spaces. And\ta tab.", " Leading space. Here.", "Trailing. Space. "]
     texts = [t for t in texts if t.strip()]
     boundaries = 0
@@ -99,7 +99,7 @@ def test_sentence_starts_are_the_sentencizers_own():
         expected = [span.start_char for span in nlp(text).sents]
         assert _sentence_starts(text) == expected, text
         boundaries += len(expected) - 1
-    assert boundaries > 5_000
+    assert boundaries > examples(5_000)
 
 
 @pytest.mark.parametrize(

@@ -262,6 +262,7 @@ def passages(body: str) -> list[str]:
     return found + ["\n\n".join(body.split("\n\n")[1:])[:2000].rsplit(" ", 1)[0]]
 
 
+@pytest.mark.slow  # an archive of the gold's BBC articles, built with the model
 async def test_a_pasted_passage_finds_its_article_first_on_every_page_and_export(passages_ds):
     ds, texts = passages_ds
     tried = 0
