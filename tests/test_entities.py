@@ -803,6 +803,18 @@ def test_a_sentence_that_opens_with_a_conjunction_has_its_names_read(extractor):
     assert not {t for t, _ in labels} & {"Blacks", "And Blues"}
 
 
+def test_where_a_journey_goes_is_a_place(extractor):
+    """"We will go to Twickenham": a journey's verb and "to" before a name
+    the model calls a person's make it a place; "to" alone does not ("talked
+    to Henman")."""
+    labels = labels_of(extractor, "\"We will go to Twickenham with a little fear and it'll give us a boost,\" "
+                                  "said the French coach.",
+                       "Tim Henman lost in the final, and the coach talked to Henman about it.")
+    assert ("Twickenham", "FAC") in labels
+    assert ("Henman", "PERSON") in labels or ("Tim Henman", "PERSON") in labels
+    assert not {t for t, label in labels if label in ("FAC", "GPE")} & {"Henman", "Tim Henman"}
+
+
 def test_a_storms_name_alone_is_the_storms(extractor):
     """"Hurricane Mitch" is an event, found where the model finds nothing, and
     "Mitch" after it in the article is the storm, not a person."""
