@@ -630,17 +630,18 @@ def _unread(text: str, taken: list[tuple[int, int]], small: frozenset[str]) -> l
     """Names the model passed over: a country the gazetteer knows ("Francesca
     Schiavone of Italy", where the model's span ran on into "of"), a person's
     after a role ("rookie goalie Brenden Fiebelkorn") or after an initial
-    ("H Luscombe"), or a body's, by the
+    ("H Luscombe"), a storm's ("Hurricane Mitch"), or a body's, by the
     words beside it ("security contractor G4S", "Labour lawmaker Margaret
-    Hodge"). Each is a run of capitalised words inside a
-    sentence, of no span, with no word the text writes in small letters (an
-    adjective of a title: "the Foreign Secretary")."""
+    Hodge"). Each is a run of capitalised words inside a sentence (or after
+    the conjunction or preposition that opens one), of no span, with no word
+    the text writes in small letters (an adjective of a title: "the Foreign
+    Secretary")."""
     found = []
     for m in _UNREAD_RUN.finditer(text):
         start = m.start()
         if _SENTENCE_START.search(text, max(0, start - 12), start):
             # A sentence's first word has its capital from its place: a word that opens a
-            # clause is no name's ("When Hurricane Irene hit"), though "All" may be ("All Blacks").
+            # clause is no name's ("When Hurricane Mitch hit"), though "All" may be ("All Blacks").
             first = _LEADING_WORD.match(text, start, m.end())
             if first is None or first.group(1).lower() not in _CLAUSE_OPENERS:
                 continue
@@ -659,7 +660,7 @@ def _unread(text: str, taken: list[tuple[int, int]], small: frozenset[str]) -> l
             found.append((a, b, "PERSON"))  # "H Luscombe" in a line-up
             continue
         if len(words) == 2 and words[0].lower() in EVENT_FIRST:
-            found.append((a, b, "EVENT"))  # "Hurricane Irene": a storm's name
+            found.append((a, b, "EVENT"))  # "Hurricane Mitch": a storm's name
             continue
         key = name_key(text[a:b])
         if key in gazetteer.countries() and not any(_first_name(w) for w in words):
@@ -1195,7 +1196,7 @@ def _resolve(spans: list[_Span], paragraphs: Sequence[str], aliases: Aliases, sm
             candidates = {o for o in orgs if key in initials[o]}
             if len(candidates) == 1:
                 return candidates.pop()
-        if len(words) == 1:  # "Irene" after "Hurricane Irene": the storm's name alone
+        if len(words) == 1:  # "Mitch" after "Hurricane Mitch": the storm's name alone
             storms = {e for e in storm_names if e.endswith(" " + key)}
             if len(storms) == 1:
                 return storms.pop()
