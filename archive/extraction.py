@@ -544,8 +544,9 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
         return "FAC" if head in ("stadium", "airport", "bridge", "street", "road", "avenue", "square", "wharf",
                                  "place", "arena", "pier", "palace", "castle", "abbey", "cathedral", "tower",
                                  "church", "chapel", "temple", "mosque", "synagogue") else "LOC"
-    if (label not in ("PERSON", "NORP") or _city_club(words)) and not (len(words) > 1 and _first_name(words[0])) \
-            and (_TEAM_BEFORE.search(before, seen) or _SCORE_AFTER.match(after)):
+    if (_TEAM_BEFORE.search(before, seen) or _SCORE_AFTER.match(after)) \
+            and (label not in ("PERSON", "NORP") or _city_club(words)) \
+            and not (len(words) > 1 and _first_name(words[0])):
         # A team: a nation's is the nation, as a place; any other is a club ("a 2-0 defeat to
         # Leeds", "a win over Espanyol"), though the model called it a town. A player is a person,
         # and a people's name is a player's ("beat Tunisian Selima Sfar"); "a win at" names a ground.
@@ -566,8 +567,8 @@ def _cue(text: str, start: int, end: int, label: str) -> str | None:
             # A ground or a town the model took for a surname ("go to Twickenham"); not a
             # city, whose name is its club's as often ("go to Bolton"), nor a person's full name.
             key = name_key(words[0])
-            place = "GPE" if key in gazetteer.places() and key not in gazetteer.cities() else \
-                None if key in gazetteer.cities() else "FAC"
+            if key not in gazetteer.cities():
+                place = "GPE" if key in gazetteer.places() else "FAC"
         # "in Brian Example and ...": a person's name, first name first, after "in" is still a person's.
         if place and not (len(words) > 1 and _first_name(words[0])
                           and name_key(text[start:end]) not in gazetteer.places()):
@@ -618,10 +619,6 @@ def _named_place(name: str) -> bool:
 
 # Capitalised words in a row, within one sentence.
 _UNREAD_RUN = re.compile(r"[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*)*")
-# The conjunctions and prepositions that open a sentence before a name.
-_CLAUSE_OPENERS = frozenset(
-    "in at on for of and to by with from upon under over when after before as if while since until though "
-    "although because once where but or so yet then during despite amid following".split())
 # A run's first word, when more words follow it.
 _LEADING_WORD = re.compile(r"([A-Z][a-z]*)\s+(?=[A-Z])")
 
@@ -930,6 +927,11 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 # The function words an organisation's name may hold between its capitalised words.
 _FUNCTION_WORDS = frozenset("in at on for of and the to by with from upon under over".split())
+# The conjunctions and prepositions that open a sentence before a name (``_unread``);
+# not "the", which begins names ("The Hague").
+_CLAUSE_OPENERS = (_FUNCTION_WORDS - {"the"}) | frozenset(
+    "when after before as if while since until though although because once where but or so yet then during "
+    "despite amid following".split())
 # Titles and ranks written before a person's name: at the end of another
 # name's span they are that person's, not part of the name before.
 TITLES = frozenset(
