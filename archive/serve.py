@@ -61,7 +61,21 @@ def make_datasette(db_path: str | Path, metadata_path: Path | Traversable = META
     )
     ds.add_database(Database(ds, path=str(db_path), is_mutable=True), name=DATABASE)
     ds.remove_database("_memory")  # added for a Datasette made without files: the site serves its archive alone
+    _plain_tracebacks()
     return ds
+
+
+def _plain_tracebacks() -> None:
+    """Datasette prints each error it meets, a visitor's mistyped query among
+    them, as a ``rich`` traceback with every frame's variables (when ``rich``
+    is installed, as spaCy installs it): on a site open to anyone, a core's
+    time spent and a console filled for each typo. The visitor gets the
+    error as before; the site's own failures (500s) are still printed, as
+    Python's plain traceback. The setting is the process's: ``archive serve``
+    runs one site."""
+    import datasette.handle_exception
+
+    datasette.handle_exception.rich = None
 
 
 def highlight_html(value: str) -> Markup:

@@ -125,3 +125,16 @@ def test_serve_binds_to_this_machine_only_by_default(seeded_db_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+async def test_a_visitors_bad_sql_is_answered_without_a_traceback_on_the_console(seeded_ds, capsys):
+    """Datasette prints each error it meets as a traceback with every frame's
+    variables (tens of kilobytes); for a visitor's mistyped query, a write or
+    a query stopped at the time limit, that is a core's time and a console
+    filled, on a site open to anyone."""
+    endless = "with recursive n(x) as (select 1 union all select x + 1 from n) select count(*) from n"
+    for sql in ["selec 1", "insert into articles (id) values ('x')", endless]:
+        response = await seeded_ds.client.get("/archive.json", params={"sql": sql})
+        assert response.status_code == 400, (sql, response.text)
+        printed = capsys.readouterr()
+        assert "Traceback" not in printed.out + printed.err, sql
