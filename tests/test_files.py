@@ -3,8 +3,10 @@
 import os
 
 import pytest
+from click.testing import CliRunner
 
 from archive import ingest
+from archive.cli import cli
 
 from .conftest import SEEDS, run_archive, seed_files, without_file_privileges, write_articles
 
@@ -139,8 +141,9 @@ def test_a_stored_article_survives_its_file_going_bad(fresh_db, ruleset, tmp_pat
 
 def test_max_size_option(tmp_path):
     """The seeds are 2.5 to 6.1 KB: a 4 KB limit takes the two smallest."""
-    result = run_archive("import", SEEDS, "--db", tmp_path / "a.db", "--no-entities", "--max-size", "0.004")
-    assert result.returncode == 1
+    result = CliRunner().invoke(cli, ["import", str(SEEDS), "--db", str(tmp_path / "a.db"), "--no-entities",
+                                      "--max-size", "0.004"])
+    assert result.exit_code == 1
     assert result.stdout.startswith("2 imported, 0 unchanged, 0 updated, 0 duplicate, 3 rejected")
     big = [path for path in seed_files() if path.stat().st_size > 4000]
     assert result.stderr.splitlines() == [
