@@ -14,7 +14,7 @@ import hashlib
 import os
 import sys
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -74,6 +74,43 @@ class Counts:
 class Score:
     counts: dict[str, Counts] = field(default_factory=lambda: {g: Counts() for g in (*GROUPS, ALL)})
     errors: list[str] = field(default_factory=list)
+    # The errors by type and kind (``KINDS``), without their names: what a
+    # held-out half may show of its errors without teaching them.
+    kinds: Counter = field(default_factory=Counter)
+
+
+# What an extra or a missed entity is, in the order they are told apart.
+KINDS = {
+    "extra": ("split", "typed", "part", "not gold"),
+    "missed": ("typed", "part", "not found"),
+}
+KIND_TEXT = {
+    ("extra", "split"): "a second entity for one gold entry",
+    ("extra", "typed"): "a gold entity of another type",
+    ("extra", "part"): "shares a word with a gold name (its span?)",
+    ("extra", "not gold"): "no gold entity",
+    ("missed", "typed"): "found, as another type",
+    ("missed", "part"): "a found name shares a word (its span?)",
+    ("missed", "not found"): "not found",
+}
+
+
+def _words(keys: Iterable[str]) -> set[str]:
+    return {w for k in keys for w in k.split()}
+
+
+def _kind_of_extra(keys: set[str], kind: str, matched: set[str], gold: dict[str, set[str]]) -> str:
+    if keys & matched:
+        return "split"
+    if any(keys & names for other, names in gold.items() if other != kind):
+        return "typed"
+    return "part" if _words(keys) & _words(set().union(*gold.values())) else "not gold"
+
+
+def _kind_of_miss(entry: frozenset[str], kind: str, found: list[tuple[str, set[str]]]) -> str:
+    if any(entry & keys for other, keys in found if other != kind):
+        return "typed"
+    return "part" if any(_words(entry) & _words(keys) for _, keys in found) else "not found"
 
 
 @dataclass(frozen=True)
@@ -103,6 +140,10 @@ def score(gold: Iterable[GoldDoc], found: dict[Path, list[Found]]) -> Score:
         open_entries = {kind: [frozenset(entities.name_key(n) for n in e) for e in doc.entries[kind]]
                         for kind in GROUPS}
         names = {kind: list(doc.entries[kind]) for kind in GROUPS}
+        gold_keys = {kind: set().union(*entries) for kind, entries in open_entries.items()}
+        matched: dict[str, set[str]] = {kind: set() for kind in GROUPS}
+        found_keys = [(f.type, {entities.name_key(n) for n in f.names}) for f in found.get(doc.path, [])]
+        extras = []
         # Entities whose canonical name is a gold name claim their entry first.
         for f in sorted(found.get(doc.path, []), key=lambda f: -len(f.names)):
             keys = {entities.name_key(n) for n in f.names}
@@ -111,16 +152,20 @@ def score(gold: Iterable[GoldDoc], found: dict[Path, list[Found]]) -> Score:
                 result.counts[f.type].fp += 1
                 result.counts[ALL].fp += 1
                 result.errors.append(f"{doc.path.name}: extra {f.type} {sorted(f.names)}")
+                extras.append((f.type, keys))
                 continue
             result.counts[f.type].tp += 1
             result.counts[ALL].tp += 1
-            open_entries[f.type].pop(hit)
+            matched[f.type] |= open_entries[f.type].pop(hit)
             names[f.type].pop(hit)
+        for kind, keys in extras:
+            result.kinds[kind, "extra", _kind_of_extra(keys, kind, matched[kind], gold_keys)] += 1
         for kind in GROUPS:
-            for entry in names[kind]:
+            for entry, keys in zip(names[kind], open_entries[kind]):
                 result.counts[kind].fn += 1
                 result.counts[ALL].fn += 1
                 result.errors.append(f"{doc.path.name}: missed {kind} {list(entry)}")
+                result.kinds[kind, "missed", _kind_of_miss(keys, kind, found_keys)] += 1
     return result
 
 
@@ -215,6 +260,22 @@ def report(raw: Score, ours: Score) -> str:
     return "\n".join(lines)
 
 
+def report_kinds(m: Measured) -> str:
+    """The archive's errors on each set by kind and type, counted, not named."""
+    blocks = []
+    for name in ("tuned", "held-out"):
+        if name not in m.sets:
+            continue
+        kinds = m.sets[name][1].kinds
+        lines = [f"{name}, errors by kind:", f"{'':52} " + " ".join(f"{g:>6}" for g in GROUPS)]
+        for side, names in KINDS.items():
+            for kind in names:
+                counts = [kinds[g, side, kind] for g in GROUPS]
+                lines.append(f"{side + ': ' + KIND_TEXT[side, kind]:52} " + " ".join(f"{n:6}" for n in counts))
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m archive.evaluate", description=__doc__.split("\n\n")[0])
     parser.add_argument("gold", nargs="?", type=Path, default=GOLD)
@@ -222,6 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--context", type=Path, action="append", default=[],
                         help="more articles (files or folders) imported beside the gold ones")
     parser.add_argument("--errors", action="store_true", help="list the archive's misses and extras")
+    parser.add_argument("--kinds", action="store_true",
+                        help="count the archive's errors by kind (a second entity for one referent, another type,"
+                             " a span too long or short, no gold entity, not found), without naming them")
     parser.add_argument("--shared", type=Path, default=SHARED, help="where gold paths starting 'shared:' are read")
     parser.add_argument("--split", choices=["all", "even", "odd"], default="all",
                         help="one half of the held-out articles (by a hash of their file name), or all")
@@ -231,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     m = evaluate(args.gold, args.model, context=args.context, shared=args.shared, split=args.split)
     print(f"Document-level entity scores ({args.gold}):\n")
     print(report_all(m))
+    if args.kinds:
+        print("\n" + report_kinds(m))
     if args.errors:
         print("\n" + "\n".join(m.sets["all"][1].errors))
     return 0

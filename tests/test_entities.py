@@ -292,6 +292,30 @@ def test_scoring_counts_a_split_referent_against_precision(tmp_path):
     assert (place.tp, place.fn, org.fp) == (0, 1, 1)
 
 
+
+def test_scoring_counts_each_error_by_its_kind_without_naming_it(tmp_path):
+    gold = [evaluate.GoldDoc(path=tmp_path / "a.txt", entries={
+        "PERSON": [("Vladimir Putin", "Putin"), ("Bashar al-Assad",), ("Staffan de Mistura",)],
+        "ORG": [("Hayat Tahrir al-Sham", "HTS")], "PLACE": [("Idlib",), ("Ankara",)],
+    })]
+    found = {tmp_path / "a.txt": [
+        evaluate.Found("PERSON", frozenset(["Vladimir Putin"])),
+        evaluate.Found("PERSON", frozenset(["Putin"])),  # the same man twice
+        evaluate.Found("ORG", frozenset(["Idlib"])),  # a place, typed as a body
+        evaluate.Found("PERSON", frozenset(["Assad"])),  # the name cut short
+        evaluate.Found("ORG", frozenset(["Sunday"])),  # nothing of the gold
+        evaluate.Found("ORG", frozenset(["HTS"])),
+    ]}
+    kinds = evaluate.score(gold, found).kinds
+    assert kinds == {
+        ("PERSON", "extra", "split"): 1, ("ORG", "extra", "typed"): 1, ("PERSON", "extra", "part"): 1,
+        ("ORG", "extra", "not gold"): 1, ("PLACE", "missed", "typed"): 1, ("PERSON", "missed", "part"): 1,
+        ("PERSON", "missed", "not found"): 1, ("PLACE", "missed", "not found"): 1,
+    }
+    assert "a gold entity of another type" in evaluate.report_kinds(
+        evaluate.Measured({"held-out": (evaluate.Score(), evaluate.score(gold, found))}, {"held-out": 1}))
+
+
 def test_a_change_of_the_linking_rules_relinks_on_the_next_import(tmp_path, ruleset, extractor, monkeypatch):
     db = store.open_db(tmp_path / "archive.db")
     ingest.import_files(db, seed_files()[:2], ruleset, extractor=extractor)
