@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 # Changes to how mentions are linked into entities (the vote, the merges) bump
 # this: an archive linked by other rules is linked again on the next import.
-LINK_VERSION = "22"
+LINK_VERSION = "23"
 # How many other names the articles of two spellings of a person's name must
 # share for the spellings to be merged.
 VARIANT_EVIDENCE = 2

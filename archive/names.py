@@ -92,6 +92,11 @@ def vote(key: str, counts: Counter, aliases: "Aliases", doubted: int = 0, first:
     elif _first_name_first(key):  # "Francesca Schiavone", which the model may call a team
         counts = Counter(counts)
         counts["PERSON"] += GIVEN_NAME_WEIGHT
+    elif key in gazetteer.given_names() and any(n > 0 for t, n in counts.items() if t not in PLACES):
+        # A first name written alone that names no place of the gazetteer
+        # ("Tanya", "Lauren" in a line-up) is no place's: the model's place
+        # labels on it are misreadings, when it says anything else of it.
+        counts = Counter({t: n for t, n in counts.items() if t not in PLACES})
     if counts["ORG"] > 0 and counts["GPE"] > 0 and key not in gazetteer.named_places():
         # Said to be a body's and a town's, of no town the gazetteer has: a
         # firm the model took for a town ("BT", "Gazprom") or a club named

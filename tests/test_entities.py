@@ -642,6 +642,41 @@ def test_a_town_no_gazetteer_has_that_is_also_called_a_body_is_a_body(key, count
     assert vote(key, Counter(counts), load_aliases()) == kind
 
 
+
+@pytest.mark.parametrize("key, counts, kind", [
+    # A first name alone, which the model calls a town in a line-up or a story about her: a person.
+    ("tanya", {"GPE": 8, "PERSON": 2}, "PERSON"),
+    ("lauren", {"GPE": 3, "PERSON": 2}, "PERSON"),
+    # A first name that is a place of the gazetteer too stays a place when the votes say so.
+    ("jordan", {"GPE": 8, "PERSON": 2}, "GPE"),
+    # Nothing but a place said of it: the model's word stands.
+    ("tanya", {"GPE": 3}, "GPE"),
+    # Not a first name: the place's votes stand.
+    ("zorbex", {"GPE": 8, "PERSON": 2}, "GPE"),
+])
+def test_a_first_name_written_alone_is_no_place_unless_the_gazetteer_has_one_of_that_name(key, counts, kind):
+    from collections import Counter
+
+    from archive.aliases import load_aliases
+    from archive.names import vote
+
+    assert vote(key, Counter(counts), load_aliases()) == kind
+
+
+def test_a_player_the_model_calls_a_town_in_the_line_ups_is_a_person(extractor, ruleset, fresh_db, tmp_path):
+    """A player known by his first name alone, read as a town in two line-ups
+    and as a person in the report."""
+    paths = write_articles(tmp_path / "in", {"report.txt": "\n\n".join([
+        "Arsenal win on penalties",
+        "Lauren, Patrick Vieira, Freddie Ljungberg and Ashley Cole scored for Arsenal.",
+        "Almunia, Lauren, Toure, Campbell, Cole, Pires, Flamini, Vieira, Clichy, Van Persie (Bergkamp 68), Henry.",
+        "Almunia, Lauren, Cygan, Senderos, Cole, Fabregas (Toure 90), Vieira, Flamini (Aliadiere 113), Clichy."])})
+    ingest.import_files(fresh_db, paths, ruleset, extractor=extractor)
+    labels = fresh_db.execute("SELECT m.label FROM mentions m JOIN entities e ON e.id = m.entity_id"
+                              " WHERE e.name = 'Lauren'").fetchall()
+    assert sorted(label for label, in labels) == ["GPE", "GPE", "PERSON"]  # the model's words, kept as said
+    assert fresh_db.execute("SELECT type FROM entities WHERE name = 'Lauren'").fetchall() == [("PERSON",)]
+
 def test_the_gazetteer_names_towns_by_their_english_names_and_regions_by_their_codes():
     from archive import gazetteer
 
