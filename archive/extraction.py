@@ -840,7 +840,8 @@ _RESULTS = re.compile(r"(?<!\S)\d+\s+[A-Z][^\d]*?\s\d+(?!\S)")
 
 
 # A firm's form or a generation after a comma, which is the name's: "Mattel, Inc.", "Davis, Jr.".
-_FIRM_FORM = re.compile(r",\s+(?:Inc|Ltd|LLC|Corp|Co|Plc|PLC|plc|AG|GmbH|S\.A|N\.V|Jr|Sr|Jnr|Snr|II|III|IV)\b")
+_FIRM_WORDS = r"(?:Inc|Ltd|LLC|Corp|Co|Plc|PLC|plc|AG|GmbH|S\.A|N\.V|Jr|Sr|Jnr|Snr|II|III|IV)\b"
+_FIRM_FORM = re.compile(rf",\s+{_FIRM_WORDS}")
 # A body named for a series, whose commas are its own: "Ministry of Economy,
 # Trade and Industry", "Centre for Vision, Speech and Signal Processing".
 _SERIES_NAME = re.compile(r"\b(?:of|for)\s[^,]*,[^()]*\s(?:and|&)\s")
@@ -879,7 +880,7 @@ def _cuts(keep_function_words: bool, at_commas: bool, figures: bool) -> re.Patte
     cuts = r"\s[-–—]+\s|(?<!\S)[^\sA-Z]*[a-z][^\sA-Z]*(?!\S)|(?<!\S)\d+[-,:/]\S*(?!\S)"
     cuts += r"|\s*[()]\s*|(?<=[^\W\d])/(?=[A-Z])"  # "Greg Sandoval/CNET", "Landline(MP3": a credit, a note
     if at_commas:  # not before a firm's form or a generation's: "Mattel, Inc.", "Davis, Jr."
-        cuts += r"|,\s+(?!" + _FIRM_FORM.pattern[len(r",\s+"):] + ")"
+        cuts += rf"|,\s+(?!{_FIRM_WORDS})"
     if not keep_function_words:  # a person's name holds no possessive: "United's Alex Ferguson" is two names
         cuts += r"|(?<=\w)['’]s\s+(?=[A-Z])"
     if figures:
