@@ -145,8 +145,7 @@ def score(gold: Iterable[GoldDoc], found: dict[Path, list[Found]]) -> Score:
         found_keys = [(f.type, {entities.name_key(n) for n in f.names}) for f in found.get(doc.path, [])]
         extras = []
         # Entities whose canonical name is a gold name claim their entry first.
-        for f in sorted(found.get(doc.path, []), key=lambda f: -len(f.names)):
-            keys = {entities.name_key(n) for n in f.names}
+        for f, (_, keys) in sorted(zip(found.get(doc.path, []), found_keys), key=lambda fk: -len(fk[0].names)):
             hit = next((i for i, e in enumerate(open_entries[f.type]) if e & keys), None)
             if hit is None:
                 result.counts[f.type].fp += 1

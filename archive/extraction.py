@@ -218,8 +218,8 @@ class Extractor:
         after_alias = {e + 1 for _, e, _ in inside if text[e:e + 1] == " "} if label == "PERSON" else set()
         for a, b in _outside(start, end, inside):
             for a, b in _split_words(text, a, b, keep_function_words=label != "PERSON",
-                                     at_commas=label in PLACES or label in ("PERSON", "ORG")
-                                     and not _SERIES_NAME.search(text, a, b)):
+                                     at_commas=label in PLACES
+                                     or (label in ("PERSON", "ORG") and not _SERIES_NAME.search(text, a, b))):
                 trimmed = _trim(text, a, b)
                 if trimmed and trimmed[0] in after_alias and " " not in text[trimmed[0]:trimmed[1]]:
                     continue  # the alias's name goes on ("BBC Sport", "CNN Politics"): no name of its own
@@ -231,8 +231,7 @@ class Extractor:
         for a, b in pieces:
             if _MODEL_CODE.search(text, a, b):
                 continue  # "BMW X5", "Airbus A300s": a product's model, which the archive keeps no more than a PRODUCT
-            listed = split and label in ("PERSON", "ORG") and (text[start:a].endswith(", ") or text[b:end].startswith(","))
-            if listed and not _FIRM_FORM.match(text, b):
+            if split and label in ("PERSON", "ORG") and (text[start:a].endswith(", ") or text[b:end].startswith(",")):
                 # A name of a list the model read as one name takes only what the model says
                 # of it alone: a line-up's surname it called a body with the rest is no body's.
                 piece_label = self._relabel(text[a:b])
@@ -841,7 +840,6 @@ _RESULTS = re.compile(r"(?<!\S)\d+\s+[A-Z][^\d]*?\s\d+(?!\S)")
 
 # A firm's form or a generation after a comma, which is the name's: "Mattel, Inc.", "Davis, Jr.".
 _FIRM_WORDS = r"(?:Inc|Ltd|LLC|Corp|Co|Plc|PLC|plc|AG|GmbH|S\.A|N\.V|Jr|Sr|Jnr|Snr|II|III|IV)\b"
-_FIRM_FORM = re.compile(rf",\s+{_FIRM_WORDS}")
 # A body named for a series, whose commas are its own: "Ministry of Economy,
 # Trade and Industry", "Centre for Vision, Speech and Signal Processing".
 _SERIES_NAME = re.compile(r"\b(?:of|for)\s[^,]*,[^()]*\s(?:and|&)\s")

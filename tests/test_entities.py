@@ -292,7 +292,6 @@ def test_scoring_counts_a_split_referent_against_precision(tmp_path):
     assert (place.tp, place.fn, org.fp) == (0, 1, 1)
 
 
-
 def test_scoring_counts_each_error_by_its_kind_without_naming_it(tmp_path):
     gold = [evaluate.GoldDoc(path=tmp_path / "a.txt", entries={
         "PERSON": [("Vladimir Putin", "Putin"), ("Bashar al-Assad",), ("Staffan de Mistura",)],
@@ -642,7 +641,6 @@ def test_a_town_no_gazetteer_has_that_is_also_called_a_body_is_a_body(key, count
     assert vote(key, Counter(counts), load_aliases()) == kind
 
 
-
 @pytest.mark.parametrize("key, counts, kind", [
     # A first name alone, which the model calls a town in a line-up or a story about her: a person.
     ("tanya", {"GPE": 8, "PERSON": 2}, "PERSON"),
@@ -676,6 +674,7 @@ def test_a_player_the_model_calls_a_town_in_the_line_ups_is_a_person(extractor, 
                               " WHERE e.name = 'Lauren'").fetchall()
     assert sorted(label for label, in labels) == ["GPE", "GPE", "PERSON"]  # the model's words, kept as said
     assert fresh_db.execute("SELECT type FROM entities WHERE name = 'Lauren'").fetchall() == [("PERSON",)]
+
 
 def test_the_gazetteer_names_towns_by_their_english_names_and_regions_by_their_codes():
     from archive import gazetteer
@@ -894,6 +893,16 @@ def test_a_list_the_model_reads_as_one_name_is_cut_at_its_commas(extractor):
     assert ("James", "PERSON") in labels and "Walt Disney" in texts
     assert {"Ministry of Economy, Trade and Industry", "Mattel, Inc."} <= texts
     assert {t for t in texts if ", " in t} == {"Ministry of Economy, Trade and Industry", "Mattel, Inc."}
+
+
+def test_a_storms_name_alone_is_the_storms(extractor):
+    """"Hurricane Mitch" is an event, found where the model finds nothing, and
+    "Mitch" after it in the article is the storm, not a person."""
+    [found] = extractor.extract([[
+        "The sum is similar to the cash offered Central America after Hurricane Mitch. Mitch killed about "
+        "10,000 people and caused damage of about $5bn."]])
+    storm = [(m.text, m.label) for m in found if m.key == "hurricane mitch"]
+    assert storm == [("Hurricane Mitch", "EVENT"), ("Mitch", "EVENT")]
 
 
 def test_a_country_the_model_passes_over_is_a_place(extractor):
